@@ -1,0 +1,59 @@
+package sqlite
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"phenolink/internal/secretbox"
+	"phenolink/internal/storetest"
+)
+
+// harness runs the shared suite on a new file in a temporary directory per
+// test.
+func harness() storetest.Harness {
+	return storetest.Harness{
+		NewDatabase: func(t *testing.T) func(*secretbox.Box) storetest.Store {
+			path := filepath.Join(t.TempDir(), "phenolink.db")
+			return func(box *secretbox.Box) storetest.Store {
+				db, err := Open(t.Context(), path, Options{Box: box})
+				if err != nil {
+					t.Fatalf("Open(%q): %v", path, err)
+				}
+				t.Cleanup(func() { db.Close() })
+				return db
+			}
+		},
+		Count: func(t *testing.T, s storetest.Store, table string) int {
+			t.Helper()
+			var n int
+			if err := s.(*DB).read.QueryRowContext(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+				t.Fatalf("counting %s: %v", table, err)
+			}
+			return n
+		},
+		// Raw returns the whole database file and its write-ahead log: if
+		// a value were stored in the clear anywhere, it would be in there.
+		Raw: func(t *testing.T, s storetest.Store, table string) []byte {
+			t.Helper()
+			var path string
+			if err := s.(*DB).read.QueryRowContext(t.Context(), "SELECT file FROM pragma_database_list WHERE name = 'main'").Scan(&path); err != nil {
+				t.Fatal(err)
+			}
+			var all bytes.Buffer
+			for _, p := range []string{path, path + "-wal"} {
+				b, err := os.ReadFile(p)
+				if err != nil && !os.IsNotExist(err) {
+					t.Fatal(err)
+				}
+				all.Write(b)
+			}
+			return all.Bytes()
+		},
+	}
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, harness())
+}

@@ -1,0 +1,204 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"phenolink/internal/phenolink"
+)
+
+// SaveUser creates or updates u and makes profiles the user's set of
+// profiles, in one transaction. Profiles are updated in place and only the
+// ones no longer listed are deleted, because data hangs off them.
+func (db *DB) SaveUser(ctx context.Context, u phenolink.User, profiles []phenolink.Profile) error {
+	if err := validateUser(u, profiles); err != nil {
+		return fmt.Errorf("sqlite.SaveUser(%q): %w", u.ID, err)
+	}
+	now := time.Now().UTC()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := exec(ctx, tx, `
+			INSERT INTO users (id, first_name, last_name, email, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?)
+			ON CONFLICT (id) DO UPDATE SET
+				first_name = excluded.first_name,
+				last_name = excluded.last_name,
+				email = excluded.email,
+				updated_at = excluded.updated_at`,
+			u.ID, u.FirstName, u.LastName, u.Email, now.UnixNano(), now.UnixNano()); err != nil {
+			return err
+		}
+		if err := deleteProfilesNotIn(ctx, tx, u.ID, profiles); err != nil {
+			return err
+		}
+		for _, p := range profiles {
+			res, err := exec(ctx, tx, `
+				INSERT INTO profiles (id, user_id, first_name, last_name, is_genotyped)
+				VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (id) DO UPDATE SET
+					first_name = excluded.first_name,
+					last_name = excluded.last_name,
+					is_genotyped = excluded.is_genotyped
+				WHERE profiles.user_id = excluded.user_id`,
+				p.ID, p.UserID, p.FirstName, p.LastName, p.IsGenotyped)
+			if err != nil {
+				return err
+			}
+			if n, err := res.RowsAffected(); err != nil {
+				return err
+			} else if n == 0 {
+				return phenolink.Errorf(phenolink.ECONFLICT, "Profile %q already belongs to another account.", p.ID)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.SaveUser(%q): %w", u.ID, err)
+	}
+	return nil
+}
+
+// validateUser checks u and its profiles before anything is written.
+func validateUser(u phenolink.User, profiles []phenolink.Profile) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(profiles))
+	for _, p := range profiles {
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		if p.UserID != u.ID {
+			return phenolink.Errorf(phenolink.EINVALID, "Profile %q belongs to account %q, not %q.", p.ID, p.UserID, u.ID)
+		}
+		if seen[p.ID] {
+			return phenolink.Errorf(phenolink.EINVALID, "Profile %q is listed twice.", p.ID)
+		}
+		seen[p.ID] = true
+	}
+	return nil
+}
+
+// deleteProfilesNotIn removes the user's profiles that keep is missing.
+func deleteProfilesNotIn(ctx context.Context, tx *sql.Tx, userID string, keep []phenolink.Profile) error {
+	rows, err := query(ctx, tx, `SELECT id FROM profiles WHERE user_id = ?`, userID)
+	if err != nil {
+		return err
+	}
+	var stale []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return err
+		}
+		if !containsProfile(keep, id) {
+			stale = append(stale, id)
+		}
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, id := range stale {
+		if _, err := exec(ctx, tx, `DELETE FROM profiles WHERE id = ?`, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func containsProfile(ps []phenolink.Profile, id string) bool {
+	for _, p := range ps {
+		if p.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// User returns the user with the account id, or an ENOTFOUND error.
+func (db *DB) User(ctx context.Context, id string) (phenolink.User, error) {
+	u := phenolink.User{ID: id}
+	var created, updated sql.NullInt64
+	err := queryRow(ctx, db.read, `
+		SELECT first_name, last_name, email, created_at, updated_at FROM users WHERE id = ?`, id).
+		Scan(&u.FirstName, &u.LastName, &u.Email, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = phenolink.Errorf(phenolink.ENOTFOUND, "No user has account id %q; sign in with 23andMe first.", id)
+	}
+	if err != nil {
+		return phenolink.User{}, fmt.Errorf("sqlite.User(%q): %w", id, err)
+	}
+	u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
+	return u, nil
+}
+
+// Profiles returns the user's profiles ordered by id, or an ENOTFOUND error
+// when the user does not exist.
+func (db *DB) Profiles(ctx context.Context, userID string) ([]phenolink.Profile, error) {
+	ps, err := db.profiles(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.Profiles(%q): %w", userID, err)
+	}
+	if len(ps) == 0 {
+		// Tell an account without profiles from a missing account.
+		if _, err := db.User(ctx, userID); err != nil {
+			return nil, fmt.Errorf("sqlite.Profiles(%q): %w", userID, err)
+		}
+	}
+	return ps, nil
+}
+
+func (db *DB) profiles(ctx context.Context, userID string) ([]phenolink.Profile, error) {
+	rows, err := query(ctx, db.read, `
+		SELECT id, first_name, last_name, is_genotyped FROM profiles WHERE user_id = ? ORDER BY id`, userID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ps := []phenolink.Profile{}
+	for rows.Next() {
+		p := phenolink.Profile{UserID: userID}
+		if err := rows.Scan(&p.ID, &p.FirstName, &p.LastName, &p.IsGenotyped); err != nil {
+			return nil, err
+		}
+		ps = append(ps, p)
+	}
+	return ps, rows.Err()
+}
+
+// DeleteUser removes the user and every row belonging to them, in one
+// transaction, or returns an ENOTFOUND error.
+func (db *DB) DeleteUser(ctx context.Context, id string) error {
+	// Every table holding a user's rows, children first. Each is emptied
+	// explicitly rather than trusting cascades alone; later features add
+	// their tables here.
+	userRows := []string{
+		`DELETE FROM sessions WHERE user_id = ?`,
+		`DELETE FROM tokens WHERE user_id = ?`,
+		`DELETE FROM profiles WHERE user_id = ?`,
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, stmt := range userRows {
+			if _, err := exec(ctx, tx, stmt, id); err != nil {
+				return err
+			}
+		}
+		res, err := exec(ctx, tx, `DELETE FROM users WHERE id = ?`, id)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return phenolink.Errorf(phenolink.ENOTFOUND, "No user has account id %q; nothing was deleted.", id)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.DeleteUser(%q): %w", id, err)
+	}
+	return nil
+}

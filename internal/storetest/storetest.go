@@ -1,0 +1,116 @@
+// Package storetest is the one test suite every database adapter must pass.
+// Each adapter's tests call Run with a Harness that makes empty databases of
+// its kind, so SQLite and Postgres are held to the same behaviour.
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"phenolink/internal/phenolink"
+	"phenolink/internal/secretbox"
+)
+
+// Store is everything an adapter offers the rest of the app.
+type Store interface {
+	phenolink.UserStore
+	phenolink.TokenStore
+	phenolink.SessionStore
+	phenolink.HealthChecker
+	Find(token string) ([]byte, bool, error)
+	Commit(token string, data []byte, expiry time.Time) error
+	Delete(token string) error
+	DeleteExpiredSessions(ctx context.Context) (int64, error)
+	Migrate(ctx context.Context) error
+	SchemaStatus(ctx context.Context) (current, latest int64, err error)
+	Close() error
+}
+
+// Harness adapts the suite to one database.
+type Harness struct {
+	// NewDatabase creates an empty database (no schema) used by one test
+	// alone and returns a function that opens stores on it, each with the
+	// given box. The harness closes the stores and removes the database
+	// when t ends.
+	NewDatabase func(t *testing.T) (open func(box *secretbox.Box) Store)
+	// Count returns the number of rows in table.
+	Count func(t *testing.T, s Store, table string) int
+	// Raw returns everything the database stores for table, as bytes in
+	// which a value kept in the clear would appear verbatim.
+	Raw func(t *testing.T, s Store, table string) []byte
+}
+
+// Run runs the whole suite; its subtests run in parallel, each on its own
+// database.
+func Run(t *testing.T, h Harness) {
+	tests := []struct {
+		name string
+		run  func(t *testing.T, h Harness)
+	}{
+		{"Migrate", testMigrate},
+		{"Ping", testPing},
+		{"SaveUserAndProfiles", testSaveUserAndProfiles},
+		{"ProfileOfAnotherAccountConflicts", testProfileConflict},
+		{"InvalidUserStoresNothing", testInvalidUser},
+		{"UserNotFound", testUserNotFound},
+		{"TokenRoundTrip", testTokenRoundTrip},
+		{"InvalidTokenStoresNothing", testInvalidToken},
+		{"TokenIsEncryptedAtRest", testTokenEncryptedAtRest},
+		{"TokenWrongKey", testTokenWrongKey},
+		{"ConcurrentSaveToken", testConcurrentSaveToken},
+		{"Sessions", testSessions},
+		{"SessionExpiry", testSessionExpiry},
+		{"SessionUser", testSessionUser},
+		{"DeleteUser", testDeleteUser},
+		{"StatementsAreCounted", testStatementsAreCounted},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			tt.run(t, h)
+		})
+	}
+}
+
+// testKey is the secret the suite's stores use unless a test needs another.
+const testKey = "storetest secret key"
+
+// box returns a Box for the secrets or fails the test.
+func box(t *testing.T, current string, previous ...string) *secretbox.Box {
+	t.Helper()
+	b, err := secretbox.New(current, previous...)
+	if err != nil {
+		t.Fatalf("secretbox.New: %v", err)
+	}
+	return b
+}
+
+// migrated returns a migrated store on a new database.
+func migrated(t *testing.T, h Harness) Store {
+	t.Helper()
+	s := h.NewDatabase(t)(box(t, testKey))
+	if err := s.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return s
+}
+
+// wantCode fails the test unless err carries the phenolink error code.
+func wantCode(t *testing.T, err error, code string) {
+	t.Helper()
+	if got := phenolink.ErrorCode(err); got != code {
+		t.Fatalf("error code = %q (err: %v), want %q", got, err, code)
+	}
+}
+
+// wantCounts fails the test unless each table has the given number of rows.
+func wantCounts(t *testing.T, h Harness, s Store, want map[string]int) {
+	t.Helper()
+	// Every table holding a user's rows; later features add theirs.
+	for _, table := range []string{"users", "profiles", "tokens", "sessions"} {
+		if got := h.Count(t, s, table); got != want[table] {
+			t.Errorf("%s has %d rows, want %d", table, got, want[table])
+		}
+	}
+}
