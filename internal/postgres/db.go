@@ -1,0 +1,114 @@
+// Package postgres stores Phenolink's data in PostgreSQL through a pgx
+// connection pool. It implements the domain's store interfaces.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+
+	"phenolink/internal/secretbox"
+)
+
+// Defaults for Options. Six connections let two web dynos and a release
+// process share the 20 connections of Heroku's smallest Postgres plan
+// (3 x 6 = 18, leaving two for a console).
+const (
+	DefaultMaxConns         = 6
+	DefaultMaxConnLifetime  = 30 * time.Minute
+	DefaultStatementTimeout = 30 * time.Second
+)
+
+// Options tunes Open. Zero fields take the defaults above.
+type Options struct {
+	// Box encrypts OAuth tokens at rest. It may be nil for commands that
+	// never read or write tokens (migrate, status); token methods then
+	// fail.
+	Box *secretbox.Box
+	// MaxConns caps this process's pool (the app's DB_MAX_CONNS). Size it
+	// so that processes x MaxConns stays under the plan's limit.
+	MaxConns int32
+	// MaxConnLifetime recycles connections so that failovers and
+	// credential rotations are picked up.
+	MaxConnLifetime time.Duration
+	// StatementTimeout is the server-side statement_timeout of every
+	// connection, so a runaway query cannot hold a connection forever.
+	// A migration that needs longer sets its own with SET LOCAL.
+	StatementTimeout time.Duration
+}
+
+// DB is a Phenolink store on a Postgres database. It is safe for concurrent
+// use.
+type DB struct {
+	pool       *pgxpool.Pool
+	sqlDB      *sql.DB // the same pool seen through database/sql, for goose
+	box        *secretbox.Box
+	migrations *goose.Provider
+}
+
+// Open connects to databaseURL (a postgres:// URL such as DATABASE_URL;
+// extra query parameters like search_path become session settings) and
+// checks that the server answers. It does not migrate; call Migrate.
+func Open(ctx context.Context, databaseURL string, opts Options) (*DB, error) {
+	cfg, err := pgxpool.ParseConfig(databaseURL)
+	if err != nil {
+		// The parse error may quote the URL, password and all.
+		return nil, fmt.Errorf("postgres.Open: the database URL is not valid")
+	}
+	cfg.MaxConns = opts.MaxConns
+	if cfg.MaxConns <= 0 {
+		cfg.MaxConns = DefaultMaxConns
+	}
+	cfg.MaxConnLifetime = opts.MaxConnLifetime
+	if cfg.MaxConnLifetime <= 0 {
+		cfg.MaxConnLifetime = DefaultMaxConnLifetime
+	}
+	timeout := opts.StatementTimeout
+	if timeout <= 0 {
+		timeout = DefaultStatementTimeout
+	}
+	cfg.ConnConfig.RuntimeParams["statement_timeout"] = fmt.Sprint(timeout.Milliseconds())
+	cfg.ConnConfig.Tracer = statementTracer{}
+	host := cfg.ConnConfig.Host
+
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres.Open(host %q): %w", host, err)
+	}
+	db := &DB{pool: pool, sqlDB: stdlib.OpenDBFromPool(pool), box: opts.Box}
+	if err := pool.Ping(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres.Open(host %q): %w", host, err)
+	}
+	if db.migrations, err = db.newMigrationProvider(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("postgres.Open(host %q): %w", host, err)
+	}
+	return db, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.sqlDB.Close() // leaves the pool open
+	db.pool.Close()
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	if err := db.pool.Ping(ctx); err != nil {
+		return fmt.Errorf("postgres.Ping: %w", err)
+	}
+	return nil
+}
+
+// inTx runs fn in a transaction and commits it when fn returns nil.
+func (db *DB) inTx(ctx context.Context, fn func(tx pgx.Tx) error) error {
+	return pgx.BeginFunc(ctx, db.pool, fn)
+}

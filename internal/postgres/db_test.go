@@ -1,0 +1,182 @@
+package postgres
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"phenolink/internal/secretbox"
+	"phenolink/internal/storetest"
+)
+
+// defaultTestURL is the local server the development machines and CI run.
+const defaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+
+// testURL returns the server to test against: TEST_DATABASE_URL, or the
+// local default. The tests skip only when it says "off"; an unreachable
+// server fails them, so a broken setup cannot pass silently.
+func testURL(t *testing.T) string {
+	t.Helper()
+	u := os.Getenv("TEST_DATABASE_URL")
+	if u == "" {
+		u = defaultTestURL
+	}
+	if u == "off" {
+		t.Skip("TEST_DATABASE_URL=off: skipping the Postgres store tests")
+	}
+	return u
+}
+
+// newSchema creates an empty schema with a random name, drops it when the
+// test ends, and returns a URL whose connections use it, so tests run in
+// parallel and leave nothing behind.
+func newSchema(t *testing.T) string {
+	t.Helper()
+	base := testURL(t)
+	conn, err := pgx.Connect(t.Context(), base)
+	if err != nil {
+		t.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip these tests): %v", err)
+	}
+	defer conn.Close(context.Background())
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	schema := "test_" + hex.EncodeToString(suffix)
+	ident := pgx.Identifier{schema}.Sanitize()
+	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
+		t.Fatalf("creating schema %s: %v", schema, err)
+	}
+	t.Cleanup(func() {
+		// t.Context is already canceled when cleanups run.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		conn, err := pgx.Connect(ctx, base)
+		if err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer conn.Close(ctx)
+		if _, err := conn.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			t.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatalf("TEST_DATABASE_URL must be a postgres:// URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema) // pgx sends unknown URL parameters as session settings
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// open opens a store on databaseURL and closes it when the test ends.
+func open(t *testing.T, databaseURL string, opts Options) *DB {
+	t.Helper()
+	db, err := Open(t.Context(), databaseURL, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func harness() storetest.Harness {
+	return storetest.Harness{
+		NewDatabase: func(t *testing.T) func(*secretbox.Box) storetest.Store {
+			u := newSchema(t)
+			return func(box *secretbox.Box) storetest.Store {
+				return open(t, u, Options{Box: box})
+			}
+		},
+		Count: func(t *testing.T, s storetest.Store, table string) int {
+			t.Helper()
+			var n int
+			if err := s.(*DB).pool.QueryRow(t.Context(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+				t.Fatalf("counting %s: %v", table, err)
+			}
+			return n
+		},
+		// Raw returns the text form of every row, which shows bytea
+		// columns in hex and everything else as stored.
+		Raw: func(t *testing.T, s storetest.Store, table string) []byte {
+			t.Helper()
+			var text *string
+			if err := s.(*DB).pool.QueryRow(t.Context(), "SELECT string_agg(r::text, E'\\n') FROM "+table+" r").Scan(&text); err != nil {
+				t.Fatalf("reading %s: %v", table, err)
+			}
+			if text == nil {
+				return nil
+			}
+			return []byte(*text)
+		},
+	}
+}
+
+func TestStore(t *testing.T) {
+	testURL(t) // skip the whole suite at once when Postgres is off
+	storetest.Run(t, harness())
+}
+
+func TestOpenConfiguresThePool(t *testing.T) {
+	t.Parallel()
+	u := newSchema(t)
+	tests := []struct {
+		name        string
+		opts        Options
+		maxConns    int32
+		stmtTimeout string
+	}{
+		{"defaults", Options{}, DefaultMaxConns, "30s"},
+		{"set", Options{MaxConns: 3, StatementTimeout: 1500 * time.Millisecond}, 3, "1500ms"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db := open(t, u, tt.opts)
+			if got := db.pool.Config().MaxConns; got != tt.maxConns {
+				t.Errorf("MaxConns = %d, want %d", got, tt.maxConns)
+			}
+			var got string
+			if err := db.pool.QueryRow(t.Context(), "SHOW statement_timeout").Scan(&got); err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.stmtTimeout {
+				t.Errorf("statement_timeout = %q, want %q", got, tt.stmtTimeout)
+			}
+		})
+	}
+}
+
+func TestStatementTimeoutStopsRunawayQueries(t *testing.T) {
+	t.Parallel()
+	db := open(t, newSchema(t), Options{StatementTimeout: 100 * time.Millisecond})
+	if _, err := db.pool.Exec(t.Context(), "SELECT pg_sleep(5)"); err == nil || !hasSQLState(err, "57014") {
+		t.Fatalf("a 5 s query under a 100 ms statement_timeout: err = %v, want query_canceled (57014)", err)
+	}
+}
+
+func TestOpenErrorsHideThePassword(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
+	defer cancel()
+	for _, u := range []string{
+		"postgres://phenolink:hunter2secret@127.0.0.1:1/db?sslmode=disable&connect_timeout=2", // nothing listens on port 1
+		"postgres://phenolink:hunter2secret@127.0.0.1:5432/db?sslmode=bogus",
+	} {
+		db, err := Open(ctx, u, Options{})
+		if err == nil {
+			db.Close()
+			t.Fatalf("Open(%q) succeeded, want an error", u)
+		}
+		if s := err.Error(); strings.Contains(s, "hunter2secret") {
+			t.Errorf("Open error %q reveals the password", s)
+		}
+	}
+}
+

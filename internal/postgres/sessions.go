@@ -1,0 +1,128 @@
+package postgres
+
+import (
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/jackc/pgx/v5"
+
+	"phenolink/internal/phenolink"
+)
+
+// DB is handed to the session manager as its store.
+var _ scs.CtxStore = (*DB)(nil)
+
+// sessionUserKey is the session value under which the web layer keeps the
+// signed-in user's account id.
+const sessionUserKey = "user_id"
+
+// tokenHash is the sessions table key: a database dump leaks no usable
+// session cookie.
+func tokenHash(token string) []byte {
+	h := sha256.Sum256([]byte(token))
+	return h[:]
+}
+
+// sessionUserID reads the signed-in user's id (nil when signed out) out of
+// session data encoded with the session library's default codec. It fails,
+// rather than guess, when the data cannot be decoded, because a session
+// whose user is unknown would survive DeleteUser.
+func sessionUserID(data []byte) (*string, error) {
+	_, values, err := scs.GobCodec{}.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("decoding session data to find its user: %w", err)
+	}
+	v, ok := values[sessionUserKey]
+	if !ok {
+		return nil, nil
+	}
+	id, ok := v.(string)
+	if !ok {
+		return nil, fmt.Errorf("session value %q is a %T, want a string", sessionUserKey, v)
+	}
+	if id == "" {
+		return nil, nil
+	}
+	return &id, nil
+}
+
+// FindCtx returns the data of an unexpired session; found is false when the
+// token is unknown or expired.
+func (db *DB) FindCtx(ctx context.Context, token string) (data []byte, found bool, err error) {
+	err = db.pool.QueryRow(ctx, `SELECT data FROM sessions WHERE token_hash = $1 AND expiry > now()`,
+		tokenHash(token)).Scan(&data)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("postgres.FindCtx: %w", err)
+	}
+	return data, true, nil
+}
+
+// CommitCtx creates or replaces a session. It returns EUNAUTHORIZED when the
+// session names a user that no longer exists, so a request racing a
+// deletion cannot bring that user's session back.
+func (db *DB) CommitCtx(ctx context.Context, token string, data []byte, expiry time.Time) error {
+	userID, err := sessionUserID(data)
+	if err != nil {
+		return fmt.Errorf("postgres.CommitCtx: %w", err)
+	}
+	_, err = db.pool.Exec(ctx, `
+		INSERT INTO sessions (token_hash, data, expiry, user_id) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (token_hash) DO UPDATE SET
+			data = excluded.data, expiry = excluded.expiry, user_id = excluded.user_id`,
+		tokenHash(token), data, expiry, userID)
+	if isForeignKeyViolation(err) {
+		err = phenolink.Errorf(phenolink.EUNAUTHORIZED, "Your account no longer exists; sign in with 23andMe again.")
+	}
+	if err != nil {
+		return fmt.Errorf("postgres.CommitCtx(user %q): %w", deref(userID), err)
+	}
+	return nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+// DeleteCtx removes a session; deleting a missing one is not an error.
+func (db *DB) DeleteCtx(ctx context.Context, token string) error {
+	if _, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE token_hash = $1`, tokenHash(token)); err != nil {
+		return fmt.Errorf("postgres.DeleteCtx: %w", err)
+	}
+	return nil
+}
+
+// Find is FindCtx without a context, which the session library's Store
+// interface also requires.
+func (db *DB) Find(token string) ([]byte, bool, error) {
+	return db.FindCtx(context.Background(), token)
+}
+
+// Commit is CommitCtx without a context.
+func (db *DB) Commit(token string, data []byte, expiry time.Time) error {
+	return db.CommitCtx(context.Background(), token, data, expiry)
+}
+
+// Delete is DeleteCtx without a context.
+func (db *DB) Delete(token string) error {
+	return db.DeleteCtx(context.Background(), token)
+}
+
+// DeleteExpiredSessions removes every expired session and returns how many
+// it removed; run it periodically.
+func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
+	tag, err := db.pool.Exec(ctx, `DELETE FROM sessions WHERE expiry <= now()`)
+	if err != nil {
+		return 0, fmt.Errorf("postgres.DeleteExpiredSessions: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
