@@ -179,4 +179,3 @@ func TestOpenErrorsHideThePassword(t *testing.T) {
 		}
 	}
 }
-

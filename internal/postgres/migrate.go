@@ -29,7 +29,7 @@ func (db *DB) newMigrationProvider(ctx context.Context) (*goose.Provider, error)
 	// schema wait for each other, while separate schemas (one per test)
 	// migrate in parallel.
 	var where string
-	if err := db.pool.QueryRow(ctx, `SELECT current_database() || '.' || current_schema()`).Scan(&where); err != nil {
+	if err := db.pool.QueryRow(ctx, `SELECT current_database() || '.' || coalesce(current_schema(), '')`).Scan(&where); err != nil {
 		return nil, fmt.Errorf("finding the schema to migrate: %w", err)
 	}
 	h := fnv.New64a()

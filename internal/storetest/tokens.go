@@ -44,7 +44,7 @@ func testTokenRoundTrip(t *testing.T, h Harness) {
 
 	for _, want := range []phenolink.Token{
 		token("u1", "first"),
-		token("u1", "refreshed"), // replaces the first
+		token("u1", "refreshed"),                   // replaces the first
 		{UserID: "u1", AccessToken: "access-only"}, // no refresh token, no expiry
 	} {
 		if err := s.SaveToken(ctx, want); err != nil {
