@@ -22,7 +22,7 @@ const defaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
 // testURL returns the server to test against: TEST_DATABASE_URL, or the
 // local default. The tests skip only when it says "off"; an unreachable
 // server fails them, so a broken setup cannot pass silently.
-func testURL(t *testing.T) string {
+func testURL(t testing.TB) string {
 	t.Helper()
 	u := os.Getenv("TEST_DATABASE_URL")
 	if u == "" {
@@ -37,7 +37,7 @@ func testURL(t *testing.T) string {
 // newSchema creates an empty schema with a random name, drops it when the
 // test ends, and returns a URL whose connections use it, so tests run in
 // parallel and leave nothing behind.
-func newSchema(t *testing.T) string {
+func newSchema(t testing.TB) string {
 	t.Helper()
 	base := testURL(t)
 	conn, err := pgx.Connect(t.Context(), base)
@@ -77,7 +77,7 @@ func newSchema(t *testing.T) string {
 }
 
 // open opens a store on databaseURL and closes it when the test ends.
-func open(t *testing.T, databaseURL string, opts Options) *DB {
+func open(t testing.TB, databaseURL string, opts Options) *DB {
 	t.Helper()
 	db, err := Open(t.Context(), databaseURL, opts)
 	if err != nil {
@@ -178,4 +178,16 @@ func TestOpenErrorsHideThePassword(t *testing.T) {
 			t.Errorf("Open error %q reveals the password", s)
 		}
 	}
+}
+
+func BenchmarkStore(b *testing.B) {
+	box, err := secretbox.New("bench secret")
+	if err != nil {
+		b.Fatal(err)
+	}
+	db := open(b, newSchema(b), Options{Box: box})
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.RunBenchmarks(b, db)
 }

@@ -57,3 +57,23 @@ func harness() storetest.Harness {
 func TestStore(t *testing.T) {
 	storetest.Run(t, harness())
 }
+
+func BenchmarkStore(b *testing.B) {
+	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{Box: benchBox(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.RunBenchmarks(b, db)
+}
+
+func benchBox(b *testing.B) *secretbox.Box {
+	box, err := secretbox.New("bench secret")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return box
+}

@@ -14,11 +14,16 @@ import (
 // sessionData encodes values the way the session library does by default.
 func sessionData(t *testing.T, values map[string]any) []byte {
 	t.Helper()
-	b, err := scs.GobCodec{}.Encode(time.Now().Add(time.Hour), values)
+	b, err := encodeSession(time.Now().Add(time.Hour), values)
 	if err != nil {
 		t.Fatalf("encoding session data: %v", err)
 	}
 	return b
+}
+
+// encodeSession encodes with the session library's default codec.
+func encodeSession(deadline time.Time, values map[string]any) ([]byte, error) {
+	return scs.GobCodec{}.Encode(deadline, values)
 }
 
 func testSessions(t *testing.T, h Harness) {
