@@ -14,9 +14,10 @@
 // New(current, previous...) seals with the current key and opens with any of
 // them. Keep the old value in SECRET_KEY_FALLBACKS until every stored token
 // has been rewritten (each refresh saves the token again under the current
-// key) or has expired. Dropping the old value earlier is safe too: tokens
-// sealed under it fail to open with ErrUnknownKey and those users simply sign
-// in again.
+// key) or has expired; the stores' ResealTokens rewrites them all at once so
+// the old value can be dropped right after. Dropping it earlier is safe too:
+// tokens sealed under it fail to open with ErrUnknownKey and those users
+// simply sign in again.
 package secretbox
 
 import (

@@ -22,6 +22,7 @@ type Store interface {
 	Commit(token string, data []byte, expiry time.Time) error
 	Delete(token string) error
 	DeleteExpiredSessions(ctx context.Context) (int64, error)
+	ResealTokens(ctx context.Context) (int64, error)
 	Migrate(ctx context.Context) error
 	SchemaStatus(ctx context.Context) (current, latest int64, err error)
 	Close() error
@@ -58,6 +59,7 @@ func Run(t *testing.T, h Harness) {
 		{"InvalidTokenStoresNothing", testInvalidToken},
 		{"TokenIsEncryptedAtRest", testTokenEncryptedAtRest},
 		{"TokenWrongKey", testTokenWrongKey},
+		{"ResealTokensAfterRotation", testResealTokens},
 		{"ConcurrentSaveToken", testConcurrentSaveToken},
 		{"Sessions", testSessions},
 		{"SessionExpiry", testSessionExpiry},
