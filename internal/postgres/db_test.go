@@ -191,3 +191,47 @@ func BenchmarkStore(b *testing.B) {
 	}
 	storetest.RunBenchmarks(b, db)
 }
+
+func TestMigrationsGoDownAndUpAgain(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := open(t, newSchema(t), Options{})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.migrations.DownTo(ctx, 0); err != nil {
+		t.Fatalf("migrating down to 0: %v", err)
+	}
+	var tables int
+	if err := db.pool.QueryRow(ctx, `SELECT count(*) FROM pg_tables WHERE schemaname = current_schema() AND tablename IN ('users', 'profiles', 'tokens', 'sessions')`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("%d tables remain after migrating down to 0", tables)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	if current, latest, err := db.SchemaStatus(ctx); err != nil || current != latest {
+		t.Errorf("SchemaStatus after up, down, up = %d, %d, %v; want current = latest", current, latest, err)
+	}
+}
+
+// Two release processes starting together must not both apply migrations.
+func TestConcurrentMigrateTakesTurns(t *testing.T) {
+	t.Parallel()
+	u := newSchema(t)
+	a, b := open(t, u, Options{}), open(t, u, Options{})
+	errs := make(chan error, 2)
+	for _, db := range []*DB{a, b} {
+		go func() { errs <- db.Migrate(t.Context()) }()
+	}
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent Migrate: %v", err)
+		}
+	}
+	if current, latest, err := a.SchemaStatus(t.Context()); err != nil || current != latest {
+		t.Errorf("SchemaStatus = %d, %d, %v; want current = latest", current, latest, err)
+	}
+}

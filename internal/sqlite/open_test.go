@@ -61,3 +61,31 @@ func TestTokenMethodsNeedABox(t *testing.T) {
 		t.Error("Token without a Box succeeded")
 	}
 }
+
+func TestMigrationsGoDownAndUpAgain(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.migrations.DownTo(ctx, 0); err != nil {
+		t.Fatalf("migrating down to 0: %v", err)
+	}
+	var tables int
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name IN ('users', 'profiles', 'tokens', 'sessions')`).Scan(&tables); err != nil {
+		t.Fatal(err)
+	}
+	if tables != 0 {
+		t.Errorf("%d tables remain after migrating down to 0", tables)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	if current, latest, err := db.SchemaStatus(ctx); err != nil || current != latest {
+		t.Errorf("SchemaStatus after up, down, up = %d, %d, %v; want current = latest", current, latest, err)
+	}
+}
