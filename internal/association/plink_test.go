@@ -1,0 +1,168 @@
+package association
+
+import (
+	"context"
+	"iter"
+	"math"
+	"strconv"
+	"testing"
+)
+
+// plinkReport describes one PLINK output under testdata/plink and how to
+// reproduce it.
+type plinkReport struct {
+	file       string
+	pheno      string
+	covariates bool
+	conv       Convention
+	digits     int       // significant digits PLINK prints
+	logistic   bool      // OR column holds exp(beta)
+	cols       [5]string // beta (or OR), SE, statistic, p, sample count
+}
+
+var plinkReports = []plinkReport{
+	{"p19.qassoc", "qt", false, PLINK1Assoc, 4, false, [5]string{"BETA", "SE", "T", "P", "NMISS"}},
+	{"p19.assoc.linear", "qt", false, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}},
+	{"p19cov.assoc.linear", "qt", true, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}},
+	{"p2.qt.glm.linear", "qt", false, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}},
+	{"p2cov.qt.glm.linear", "qt", true, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}},
+}
+
+func sliceMarkers(ms []Marker) iter.Seq2[*Marker, error] {
+	return func(yield func(*Marker, error) bool) {
+		for i := range ms {
+			if !yield(&ms[i], nil) {
+				return
+			}
+		}
+	}
+}
+
+func TestMatchesPLINK(t *testing.T) {
+	f := loadFixture(t, "testdata/plink")
+	checkReports(t, f, plinkReports)
+}
+
+func checkReports(t *testing.T, f *fixture, reports []plinkReport) {
+	for _, rep := range reports {
+		t.Run(rep.file, func(t *testing.T) {
+			rows := readPlinkReport(t, f.dir+"/"+rep.file)
+			opt := Options{Convention: rep.conv, NoXSex: rep.covariates}
+			c := f.cohort(t, rep.pheno, rep.covariates)
+			var res []Result
+			var err error
+			if rep.logistic {
+				res, err = LogisticScan(context.Background(), sliceMarkers(f.markers), c, opt)
+			} else {
+				res, err = LinearScan(context.Background(), sliceMarkers(f.markers), c, opt)
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			male := make([]bool, len(f.samples))
+			for i, s := range f.samples {
+				male[i] = s.Sex == 1
+			}
+			tested := 0
+			for i, r := range res {
+				row, ok := rows[r.ID]
+				if !ok {
+					t.Fatalf("%s: PLINK has no row", r.ID)
+				}
+				m := f.markers[i]
+				c1, c2 := alleleCounts(m.Genotypes, len(f.samples), male, m.IsX())
+				if !compareRow(t, rep, r, row, c1 == c2) {
+					continue
+				}
+				if r.NotTestable == "" {
+					tested++
+				}
+			}
+			t.Logf("%d of %d markers tested and matched", tested, len(res))
+			if tested < len(res)*9/10 {
+				t.Errorf("only %d of %d markers tested", tested, len(res))
+			}
+		})
+	}
+}
+
+// compareRow reports whether r matches PLINK's printed row; on a tie of
+// allele counts PLINK's A1 may be either allele, and then only beta's and
+// the statistic's signs may differ.
+func compareRow(t *testing.T, rep plinkReport, r Result, row plinkRow, tie bool) bool {
+	t.Helper()
+	beta, se, stat, p := r.Beta, r.SE, r.Stat, r.P.P
+	if a1, ok := row["A1"]; ok && a1 != r.A1 {
+		if !tie {
+			t.Errorf("%s: A1 %s, PLINK %s", r.ID, r.A1, a1)
+			return false
+		}
+		beta, stat = -beta, -stat
+	}
+	if tie && rep.file == "p19.qassoc" {
+		beta, stat = math.Abs(beta), math.Abs(stat)
+	}
+	if n, _ := strconv.Atoi(row[rep.cols[4]]); n != r.N {
+		t.Errorf("%s: N %d, PLINK %d", r.ID, r.N, n)
+	}
+	if row[rep.cols[3]] == "NA" {
+		if r.NotTestable == "" {
+			t.Errorf("%s: PLINK has NA, we have %+v", r.ID, r)
+		}
+		return false
+	}
+	if r.NotTestable != "" {
+		t.Errorf("%s: not testable (%s), PLINK %v", r.ID, r.NotTestable, row)
+		return false
+	}
+	if rep.logistic {
+		beta = math.Exp(beta)
+	}
+	ok := true
+	for k, v := range []float64{beta, se, stat} {
+		col := rep.cols[k]
+		if col == "" {
+			continue
+		}
+		if tie && rep.file == "p19.qassoc" && k != 1 {
+			row[col] = strconv.FormatFloat(math.Abs(parse(row[col])), 'g', -1, 64)
+		}
+		if !printedMatch(v, row[col], rep.digits, 0.5) {
+			t.Errorf("%s: %s %.8g, PLINK printed %s", r.ID, col, v, row[col])
+			ok = false
+		}
+	}
+	printedP := parse(row[rep.cols[3]])
+	if printedP < tinyP {
+		if math.Abs(r.P.MinusLog10+math.Log10(printedP)) > 1e-3 {
+			t.Errorf("%s: -log10 p %.8g, PLINK printed p %s", r.ID, r.P.MinusLog10, row[rep.cols[3]])
+		}
+	} else if !printedMatch(p, row[rep.cols[3]], rep.digits, 1) {
+		t.Errorf("%s: P %.8g, PLINK printed %s", r.ID, p, row[rep.cols[3]])
+		ok = false
+	}
+	return ok
+}
+
+func parse(s string) float64 {
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return math.NaN()
+	}
+	return v
+}
+
+// printedMatch reports whether v is within units of the last digit PLINK
+// printed in s, given that PLINK prints digits significant digits.
+func printedMatch(v float64, s string, digits int, units float64) bool {
+	printed := parse(s)
+	if math.IsNaN(printed) {
+		return false
+	}
+	if printed == 0 {
+		return math.Abs(v) < math.Pow(10, -float64(digits))
+	}
+	exp := math.Floor(math.Log10(math.Abs(printed)))
+	ulp := math.Pow(10, exp-float64(digits-1))
+	return math.Abs(v-printed) <= units*ulp*(1+1e-9)
+}

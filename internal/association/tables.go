@@ -1,0 +1,134 @@
+package association
+
+import (
+	"encoding/binary"
+	"math/bits"
+
+	"phenolink/internal/plinkfile"
+)
+
+// byteTables turns a marker's regression sums into table look-ups: for
+// each byte of a .bed record (four samples) and each of its 256 values, the
+// sum over those samples of (copies of allele 2) x (centred phenotype or
+// covariate). A marker then costs one look-up per byte and statistic
+// instead of four multiply-adds, and never decodes its genotypes.
+type byteTables struct {
+	stats  int       // phenotype first, then each covariate
+	tab    []float64 // [byte position][byte value][stat]
+	words  int       // record length rounded up to whole 64-bit words
+	valid  []uint64  // low bit of each valid sample's pair set
+	nValid int
+	recLen int
+}
+
+// lowBits selects the low bit of every two-bit genotype in a word.
+const lowBits = 0x5555555555555555
+
+func newByteTables(pr *prepared) *byteTables {
+	recLen := plinkfile.RecordLen(pr.n)
+	s := 1 + len(pr.covs)
+	t := &byteTables{stats: s, tab: make([]float64, recLen*256*s), words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid}
+	t.valid = make([]uint64, t.words)
+	vals := make([]float64, s)
+	for i := range pr.n {
+		if pr.valid[i] {
+			t.valid[i/32] |= 1 << (uint(i%32) * 2)
+		}
+	}
+	for j := range recLen {
+		for b := range 256 {
+			row := t.tab[(j*256+b)*s : (j*256+b+1)*s]
+			for k := range 4 {
+				i := 4*j + k
+				if i >= pr.n || !pr.valid[i] {
+					continue
+				}
+				d := dosage2[b>>(2*k)&3]
+				vals[0] = pr.y[i]
+				for c, col := range pr.covs {
+					vals[c+1] = col[i]
+				}
+				for c := range s {
+					row[c] += d * vals[c]
+				}
+			}
+		}
+	}
+	return t
+}
+
+// dosage2 maps a .bed code to copies of the .bim's allele 2, 0 for missing.
+var dosage2 = [4]float64{plinkfile.HomAllele1: 0, plinkfile.Missing: 0, plinkfile.Het: 1, plinkfile.HomAllele2: 2}
+
+// genotypeCounts are the calls of one marker by class.
+type genotypeCounts struct {
+	het, hom2, miss          int // among valid samples
+	allHet, allHom2, allMiss int // among all samples, for the allele frequency
+}
+
+// count tallies classes with popcounts over the padded record words.
+func (t *byteTables) count(words []uint64) genotypeCounts {
+	var c genotypeCounts
+	for w, x := range words {
+		lo, hi := x&lowBits, x>>1&lowBits
+		het, hom2, miss := hi&^lo, hi&lo, lo&^hi
+		c.allHet += bits.OnesCount64(het)
+		c.allHom2 += bits.OnesCount64(hom2)
+		c.allMiss += bits.OnesCount64(miss)
+		v := t.valid[w]
+		c.het += bits.OnesCount64(het & v)
+		c.hom2 += bits.OnesCount64(hom2 & v)
+		c.miss += bits.OnesCount64(miss & v)
+	}
+	return c
+}
+
+// sums adds the table entries of every byte of rec into out (one per stat).
+func (t *byteTables) sums(rec []byte, out []float64) {
+	if t.stats == 1 {
+		var s0, s1 float64
+		tab := t.tab[:len(rec)*256]
+		j := 0
+		for ; j+1 < len(rec); j += 2 {
+			s0 += tab[j<<8|int(rec[j])]
+			s1 += tab[(j+1)<<8|int(rec[j+1])]
+		}
+		if j < len(rec) {
+			s0 += tab[j<<8|int(rec[j])]
+		}
+		out[0] = s0 + s1
+		return
+	}
+	s := t.stats
+	for c := range out {
+		out[c] = 0
+	}
+	for j, b := range rec {
+		row := t.tab[(j<<8|int(b))*s : (j<<8|int(b)+1)*s]
+		for c, v := range row {
+			out[c] += v
+		}
+	}
+}
+
+// loadWords copies rec into zero-padded little-endian words.
+func loadWords(rec []byte, words []uint64, pad []byte) {
+	n := copy(pad, rec)
+	clear(pad[n:])
+	for w := range words {
+		words[w] = binary.LittleEndian.Uint64(pad[8*w:])
+	}
+}
+
+// eachMissing calls f with the index of every valid sample whose call is
+// missing; missing calls are few, so this visits only them.
+func (t *byteTables) eachMissing(words []uint64, f func(i int)) {
+	for w, x := range words {
+		m := x & lowBits &^ (x >> 1) & t.valid[w]
+		for m != 0 {
+			b := bits.TrailingZeros64(m)
+			f(w*32 + b/2)
+			m &= m - 1
+		}
+	}
+}
