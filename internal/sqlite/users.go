@@ -54,6 +54,9 @@ func (db *DB) SaveUser(ctx context.Context, u phenolink.User, profiles []phenoli
 		}
 		return nil
 	})
+	if isUniqueViolation(err) {
+		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ECONFLICT, "Account %q was changed at the same time; try again.", u.ID), err)
+	}
 	if err != nil {
 		return fmt.Errorf("sqlite.SaveUser(%q): %w", u.ID, err)
 	}

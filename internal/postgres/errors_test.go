@@ -1,0 +1,42 @@
+package postgres
+
+import (
+	"testing"
+)
+
+// The driver's real errors are classified, not look-alikes.
+func TestConstraintErrorsAreRecognised(t *testing.T) {
+	t.Parallel()
+	ctx := t.Context()
+	db := open(t, newSchema(t), Options{})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	insertUser := `INSERT INTO users (id, first_name, last_name, email, created_at, updated_at) VALUES ('u1', '', '', '', now(), now())`
+	if _, err := db.pool.Exec(ctx, insertUser); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name       string
+		stmt       string
+		unique, fk bool
+	}{
+		{"duplicate primary key", insertUser, true, false},
+		{"missing user", `INSERT INTO profiles (id, user_id, first_name, last_name, is_genotyped) VALUES ('p1', 'nobody', '', '', false)`, false, true},
+		{"check constraint", `INSERT INTO sessions (token_hash, data, expiry) VALUES ('\x00', '', now())`, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.pool.Exec(ctx, tt.stmt)
+			if err == nil {
+				t.Fatal("statement succeeded, want a constraint error")
+			}
+			if got := isUniqueViolation(err); got != tt.unique {
+				t.Errorf("isUniqueViolation(%v) = %v, want %v", err, got, tt.unique)
+			}
+			if got := isForeignKeyViolation(err); got != tt.fk {
+				t.Errorf("isForeignKeyViolation(%v) = %v, want %v", err, got, tt.fk)
+			}
+		})
+	}
+}
