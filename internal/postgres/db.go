@@ -20,8 +20,11 @@ import (
 // process share the 20 connections of Heroku's smallest Postgres plan
 // (3 x 6 = 18, leaving two for a console).
 const (
-	DefaultMaxConns         = 6
-	DefaultMaxConnLifetime  = 30 * time.Minute
+	// DefaultMaxConns is the pool size when DB_MAX_CONNS is unset.
+	DefaultMaxConns = 6
+	// DefaultMaxConnLifetime recycles connections twice an hour.
+	DefaultMaxConnLifetime = 30 * time.Minute
+	// DefaultStatementTimeout stops a query that runs away.
 	DefaultStatementTimeout = 30 * time.Second
 )
 
