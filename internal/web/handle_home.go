@@ -1,0 +1,73 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/alexedwards/scs/v2"
+
+	"phenolink/internal/phenolink"
+)
+
+// dashboardPage is the signed-in start page.
+type dashboardPage struct {
+	User      phenolink.User
+	Profiles  []phenolink.Profile
+	Current   phenolink.Profile // the profile being looked at
+	Selected  string            // the profile the switcher has checked
+	Restored  bool              // Selected came from a form kept across a sign-in
+	Reference referenceCard
+}
+
+// referenceCard is the quickstart's example of reference data: chromosome
+// 4's accession and length. Err says why it is missing, when it is.
+type referenceCard struct {
+	Accession accession
+	Err       string
+}
+
+// chromosome4 is the accession the quickstart showed.
+const chromosome4 = "NC_000004.11"
+
+// handleHome is the start page: what Phenolink is and the sign-in button for
+// visitors, the account, its profiles and the reference card for people who
+// are signed in.
+func handleHome(pages *renderer, users phenolink.UserStore, sessions *scs.SessionManager, ref *referenceCache) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		u := userFrom(ctx)
+		if u == nil {
+			pages.page(w, r, http.StatusOK, "home", nil)
+			return
+		}
+		profiles, err := users.Profiles(ctx, u.ID)
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		p := dashboardPage{User: *u, Profiles: profiles}
+		p.Current = currentProfile(profiles, sessions.GetString(ctx, keyProfileID))
+		p.Selected = p.Current.ID
+		if form := pages.restoredForm(r); hasProfile(profiles, form.Get("profile_id")) {
+			p.Selected, p.Restored = form.Get("profile_id"), true
+		}
+		acc, err := ref.accession(ctx, chromosome4)
+		if err != nil {
+			// The card is an extra: the page works without it.
+			pages.log.WarnContext(ctx, "reference card", "request_id", requestIDFrom(ctx), "err", err)
+			p.Reference.Err = phenolink.ErrorMessage(err)
+		}
+		p.Reference.Accession = acc
+		pages.page(w, r, http.StatusOK, "dashboard", p)
+	})
+}
+
+// currentProfile returns the profile with id, or the default one when the
+// id is stale (the profile was removed on 23andMe since).
+func currentProfile(ps []phenolink.Profile, id string) phenolink.Profile {
+	for _, p := range ps {
+		if p.ID == id {
+			return p
+		}
+	}
+	return defaultProfile(ps)
+}

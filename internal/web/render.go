@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/alexedwards/scs/v2"
+
+	"phenolink/internal/assets"
+	"phenolink/internal/phenolink"
+	"phenolink/internal/sqltrace"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+// Template layout: every file under templates/pages is one page, rendered
+// inside templates/layout.html together with everything under
+// templates/partials. Adding a page means adding one file that defines
+// "title" and "main", and one handler that renders it by its file name.
+const (
+	layoutFile  = "templates/layout.html"
+	partialGlob = "templates/partials/*.html"
+	pageGlob    = "templates/pages/*.html"
+)
+
+// renderer turns page data into HTML responses, including error pages.
+type renderer struct {
+	log      *slog.Logger
+	debug    bool
+	assets   *assets.Bundle
+	sessions *scs.SessionManager
+	pages    map[string]*template.Template
+}
+
+// newRenderer parses every template once. A page that fails to parse, or
+// that does not define the blocks the layout needs, is an error.
+func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *scs.SessionManager) (*renderer, error) {
+	funcs := template.FuncMap{
+		"asset": func(name string) (string, error) {
+			u := bundle.URL(name)
+			if u == "" {
+				return "", fmt.Errorf("no asset %q in the bundle", name)
+			}
+			return u, nil
+		},
+		"duration": func(d time.Duration) string { return d.Round(time.Microsecond).String() },
+		"thousands": thousands,
+	}
+	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, layoutFile, partialGlob)
+	if err != nil {
+		return nil, fmt.Errorf("web: parse layout: %w", err)
+	}
+	files, err := fs.Glob(templateFS, pageGlob)
+	if err != nil || len(files) == 0 {
+		return nil, fmt.Errorf("web: no page templates match %s", pageGlob)
+	}
+	pages := make(map[string]*template.Template, len(files))
+	for _, f := range files {
+		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", f, err)
+		}
+		for _, block := range []string{"title", "main"} {
+			if t.Lookup(block) == nil {
+				return nil, fmt.Errorf("web: %s does not define %q", f, block)
+			}
+		}
+		pages[strings.TrimSuffix(path.Base(f), ".html")] = t
+	}
+	for _, name := range requiredPages {
+		if pages[name] == nil {
+			return nil, fmt.Errorf("web: missing template pages/%s.html", name)
+		}
+	}
+	return &renderer{log: log, debug: s.Debug, assets: bundle, sessions: sessions, pages: pages}, nil
+}
+
+// requiredPages are the pages the handlers render; checking them at start
+// turns a missing file into a start-up error instead of a 500 later.
+var requiredPages = []string{"home", "dashboard", "error", "signin_failed"}
+
+// view is what every page template receives: the page's own data under
+// .Page and what the layout needs around it.
+type view struct {
+	Title     string
+	User      *phenolink.User // nil when signed out
+	Flash     string
+	Path      string
+	RequestID string
+	Debug     bool
+	SQL       *sqltrace.Counter // nil unless DEBUG
+	Page      any
+}
+
+// page renders the named page with status. It renders into a buffer first
+// so that a template error becomes a clean error page, not half a page.
+func (rn *renderer) page(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
+	t, ok := rn.pages[name]
+	if !ok {
+		rn.error(w, r, fmt.Errorf("web: render: no page %q", name))
+		return
+	}
+	v := view{
+		User:      userFrom(r.Context()),
+		Flash:     rn.flash(r.Context()),
+		Path:      r.URL.Path,
+		RequestID: requestIDFrom(r.Context()),
+		Debug:     rn.debug,
+		Page:      data,
+	}
+	if rn.debug {
+		v.SQL = sqltrace.FromContext(r.Context())
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+		if name == "error" {
+			// The error page itself failed: fall back to plain text
+			// rather than recursing.
+			rn.log.ErrorContext(r.Context(), "render error page", "request_id", v.RequestID, "err", err)
+			http.Error(w, "Internal error.", http.StatusInternalServerError)
+			return
+		}
+		rn.error(w, r, fmt.Errorf("web: render %s: %w", name, err))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	_, _ = buf.WriteTo(w)
+}
+
+// flash pops the one-off notice, when the request has a session.
+func (rn *renderer) flash(ctx context.Context) string {
+	if !hasSession(ctx) {
+		return ""
+	}
+	return rn.sessions.PopString(ctx, keyFlashMessage)
+}
+
+// thousands formats n with thin separators, as people read lengths of
+// chromosomes ("191,154,276").
+func thousands(n int64) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
+}

@@ -1,0 +1,65 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"net/http/pprof"
+
+	"github.com/alexedwards/scs/v2"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"phenolink/internal/assets"
+	"phenolink/internal/phenolink"
+)
+
+// routeDeps are the dependencies handlers draw from; each handler takes
+// only the ones it uses.
+type routeDeps struct {
+	log      *slog.Logger
+	settings Settings
+	users    phenolink.UserStore
+	tokens   phenolink.TokenStore
+	health   phenolink.HealthChecker
+	assets   *assets.Bundle
+	registry *prometheus.Registry
+	sessions *scs.SessionManager
+	pages    *renderer
+	api      *api
+	ref      *referenceCache
+}
+
+// addRoutes is the app's whole URL space in one place.
+func addRoutes(mux *http.ServeMux, d routeDeps) {
+	page := withSession(d.sessions, d.users, d.pages, d.log)
+	signedIn := func(h http.Handler) http.Handler { return page(requireUser(d.pages)(h)) }
+
+	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref)))
+	mux.Handle("GET /login/{$}", page(handleLogin(d.settings, d.sessions, d.api)))
+	mux.Handle("GET /receive_code/{$}", page(handleReceiveCode(d.log, d.settings, d.pages, d.sessions, d.users, d.tokens, d.api)))
+	mux.Handle("POST /logout/{$}", page(handleLogout(d.settings, d.pages, d.sessions, d.tokens, d.api)))
+	mux.Handle("POST /profile/{$}", signedIn(handleSwitchProfile(d.pages, d.sessions, d.users)))
+	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.pages, d.sessions, d.users, d.api)))
+
+	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))
+	mux.Handle("GET /_auth_status/{$}", page(handleAuthStatus()))
+	mux.Handle("GET /healthz", handleHealthz())
+	mux.Handle("GET /metrics", handleMetrics(d.registry))
+	mux.Handle("GET /static/", d.assets.Handler())
+
+	if d.settings.Debug && !d.settings.Production {
+		addDebugRoutes(mux)
+	}
+	mux.Handle("/", page(http.HandlerFunc(d.pages.notFound)))
+}
+
+// addDebugRoutes mounts pprof explicitly, rather than through the package's
+// side-effect import, so that it exists only under DEBUG and never in
+// production.
+func addDebugRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("POST /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+}
