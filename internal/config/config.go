@@ -31,9 +31,9 @@ const (
 	Production Profile = "production"
 )
 
-// HSTSMaxAge is the Strict-Transport-Security max-age sent in production: a
-// year, the value browsers' preload lists expect.
-const HSTSMaxAge = 365 * 24 * time.Hour
+// HSTSMaxAge is the Strict-Transport-Security max-age the web layer sends in
+// production: two years, as browsers' preload lists recommend.
+const HSTSMaxAge = 2 * 365 * 24 * time.Hour
 
 // Config is the validated configuration of one process.
 type Config struct {

@@ -48,17 +48,17 @@ func options() []Option {
 	return []Option{
 		{
 			Name: "SETTINGS", Aliases: []string{"DJANGO_SETTINGS_MODULE"}, Type: "local|test|production", Default: "local",
-			Description: "Settings profile. production refuses to start unless every deploy check passes; config.settings.<profile> is accepted for the old Django variable.",
+			Description: "Settings profile. production refuses to start unless every deploy check passes; the old Django modules (config.settings.production, ...) are accepted too.",
 			apply:       func(c *Config, s string) error { p, err := parseProfile(s); c.Profile = p; return err },
 		},
 		{
 			Name: "DEBUG", Aliases: []string{"DJANGO_DEBUG"}, Type: "bool", Default: "false",
-			Description: "Detailed error pages, template and asset reload, per-request SQL timings and pprof. Never in production.",
+			Description: "Detailed error pages, per-request SQL timings, pprof and asset rebuilds from internal/assets/src when run from a checkout. Never in production.",
 			apply:       setBool(func(c *Config) *bool { return &c.Debug }),
 		},
 		{
 			Name: "SECRET_KEY", Aliases: []string{"DJANGO_SECRET_KEY"}, Type: "string", Secret: true,
-			Description: "Derives the keys that encrypt tokens at rest and sign cookies; at least 50 characters in production. Locally a random key is generated and kept in DATA_DIR.",
+			Description: "Derives the keys that encrypt OAuth tokens at rest; at least 50 characters in production. Locally a random key is generated and kept in DATA_DIR.",
 			apply:       setString(func(c *Config) *string { return &c.SecretKey }),
 		},
 		{
