@@ -26,7 +26,7 @@ func withRefreshParams(hc *http.Client, tokenURL, redirectURI, scope string) *ht
 
 // refreshParams is the transport withRefreshParams installs.
 type refreshParams struct {
-	base                            http.RoundTripper
+	base                         http.RoundTripper
 	tokenURL, redirectURI, scope string
 }
 
