@@ -2,10 +2,284 @@ package association
 
 import (
 	"context"
+	"fmt"
 	"iter"
+	"math"
+	"math/bits"
+
+	"phenolink/internal/phenolink"
+	"phenolink/internal/plinkfile"
 )
 
-// LogisticScan is not written yet.
+// Newton's method stops when no coefficient moves by more than
+// logisticTol, and gives up after logisticMaxIter steps or once a
+// coefficient passes logisticDiverged, which only separation produces.
+const (
+	logisticTol      = 1e-10
+	logisticMaxIter  = 50
+	logisticDiverged = 30
+)
+
+// logisticFit holds one worker's scratch for Newton's method on a binomial
+// model: rows of predictors, trials m and successes s per row.
+type logisticFit struct {
+	p        int
+	x, m, s  []float64
+	beta     []float64
+	info, l  []float64
+	grad, dz []float64
+}
+
+func newLogisticFit(p int) *logisticFit {
+	return &logisticFit{p: p, beta: make([]float64, p), info: make([]float64, p*p), l: make([]float64, p*p), grad: make([]float64, p), dz: make([]float64, p)}
+}
+
+func (f *logisticFit) reset() { f.x, f.m, f.s = f.x[:0], f.m[:0], f.s[:0] }
+
+func (f *logisticFit) addRow(row []float64, m, s float64) {
+	f.x = append(f.x, row...)
+	f.m = append(f.m, m)
+	f.s = append(f.s, s)
+}
+
+// fit maximises the likelihood and fills the last coefficient's log odds
+// ratio, standard error, Wald z and p into r.
+func (f *logisticFit) fit(r *Result) {
+	p, rows := f.p, len(f.m)
+	var trials, successes float64
+	for i := range rows {
+		trials += f.m[i]
+		successes += f.s[i]
+	}
+	if trials <= float64(p) {
+		r.setNotTestable(NotTestableTooFew)
+		return
+	}
+	clear(f.beta)
+	f.beta[0] = math.Log(successes / (trials - successes))
+	for iter := 0; ; iter++ {
+		clear(f.info)
+		clear(f.grad)
+		for i := range rows {
+			row := f.x[i*p : (i+1)*p]
+			eta := 0.0
+			for j, v := range row {
+				eta += v * f.beta[j]
+			}
+			mu := 1 / (1 + math.Exp(-eta))
+			w := f.m[i] * mu * (1 - mu)
+			res := f.s[i] - f.m[i]*mu
+			for a, va := range row {
+				f.grad[a] += va * res
+				wa := w * va
+				for b := 0; b <= a; b++ {
+					f.info[a*p+b] += wa * row[b]
+				}
+			}
+		}
+		if !cholesky(f.info, f.l, p) {
+			r.setNotTestable(NotTestableCollinear)
+			return
+		}
+		if iter == logisticMaxIter {
+			r.setNotTestable(NotTestableNoConverge)
+			return
+		}
+		cholSolve(f.l, f.grad, f.dz, p)
+		step := 0.0
+		for j := range p {
+			f.beta[j] += f.dz[j]
+			step = math.Max(step, math.Abs(f.dz[j]))
+			if math.Abs(f.beta[j]) > logisticDiverged || math.IsNaN(f.beta[j]) {
+				r.setNotTestable(NotTestableSeparation)
+				return
+			}
+		}
+		if step < logisticTol {
+			break
+		}
+	}
+	// The information matrix at the last step is within 1e-10 of the
+	// one at the optimum; its inverse's last diagonal entry is 1/L_pp^2.
+	lpp := f.l[p*p-1]
+	r.Beta = f.beta[p-1]
+	r.SE = 1 / lpp
+	r.Stat = r.Beta / r.SE
+	r.P = NormalP(r.Stat)
+}
+
+// cholesky factors the symmetric matrix a (lower triangle read) into l.
+func cholesky(a, l []float64, p int) bool {
+	for i := range p {
+		for j := 0; j <= i; j++ {
+			s := a[i*p+j]
+			for k := range j {
+				s -= l[i*p+k] * l[j*p+k]
+			}
+			if i == j {
+				if !(s > 1e-12*a[i*p+i]) {
+					return false
+				}
+				l[i*p+i] = math.Sqrt(s)
+			} else {
+				l[i*p+j] = s / l[j*p+j]
+			}
+		}
+	}
+	return true
+}
+
+// cholSolve solves LL'x = b.
+func cholSolve(l, b, x []float64, p int) {
+	for i := range p {
+		s := b[i]
+		for k := range i {
+			s -= l[i*p+k] * x[k]
+		}
+		x[i] = s / l[i*p+i]
+	}
+	for i := p - 1; i >= 0; i-- {
+		s := x[i]
+		for k := i + 1; k < p; k++ {
+			s -= l[k*p+i] * x[k]
+		}
+		x[i] = s / l[i*p+i]
+	}
+}
+
+// LogisticScan fits, for every marker, the additive logistic regression of
+// a binary phenotype (0 control, 1 case) on A1 dosage plus the cohort's
+// covariates (plus sex on X unless opt.NoXSex), by Newton's method. Beta is
+// the log odds ratio per copy of A1; Result.OddsRatio gives the ratio and
+// its 95% interval. Without covariates an autosomal marker's likelihood
+// depends only on case and control counts per genotype, which popcounts
+// give, so the fit runs on three rows instead of N.
 func LogisticScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options) ([]Result, error) {
-	return nil, nil
+	for i, y := range c.Phenotype {
+		if !math.IsNaN(y) && y != 0 && y != 1 {
+			return nil, phenolink.Errorf(phenolink.EINVALID, "binary phenotype of sample %d is %g: code controls 0 and cases 1", i+1, y)
+		}
+	}
+	pr, err := prepare(c)
+	if err != nil {
+		return nil, fmt.Errorf("association.LogisticScan: %w", err)
+	}
+	raw := make([]float64, pr.n)
+	copy(raw, c.Phenotype)
+	tabs := newByteTables(pr)
+	cases := make([]uint64, tabs.words)
+	for i, y := range raw {
+		if pr.valid[i] && y == 1 {
+			cases[i/32] |= 1 << (uint(i%32) * 2)
+		}
+	}
+	xm := opt.Convention.xModel(opt.NoXSex)
+	newTest := func() markerTest {
+		ws := newLinearWorkspace(pr, tabs)
+		grouped := newLogisticFit(2)
+		return func(m *Marker) Result {
+			if m.IsX() || len(pr.covs) > 0 {
+				return logisticGeneric(pr, raw, m, opt.Convention, xm)
+			}
+			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
+		}
+	}
+	res, err := scan(ctx, markers, pr.n, opt.Workers, newTest)
+	if err != nil {
+		return nil, fmt.Errorf("association.LogisticScan: %w", err)
+	}
+	return res, nil
+}
+
+// logisticGrouped fits an autosomal marker without covariates from its
+// 3x2 table of genotype by case status.
+func logisticGrouped(pr *prepared, t *byteTables, cases []uint64, m *Marker, conv Convention, ws *linearWorkspace, f *logisticFit) Result {
+	loadWords(m.Genotypes[:t.recLen], ws.words, ws.pad)
+	c := t.count(ws.words)
+	allHom1 := pr.n - c.allHet - c.allHom2 - c.allMiss
+	a1IsAllele1 := conv.countsAllele1(float64(2*allHom1+c.allHet), float64(2*c.allHom2+c.allHet))
+	r := newResult(m, a1IsAllele1)
+	r.Missing = c.miss
+	r.N = t.nValid - c.miss
+	var caseHet, caseHom2, caseMiss, caseAll int
+	for w, x := range ws.words {
+		lo, hi := x&lowBits, x>>1&lowBits
+		cw := cases[w]
+		caseHet += bits.OnesCount64(hi &^ lo & cw)
+		caseHom2 += bits.OnesCount64(hi & lo & cw)
+		caseMiss += bits.OnesCount64(lo &^ hi & cw)
+		caseAll += bits.OnesCount64(cw)
+	}
+	hom1 := r.N - c.het - c.hom2
+	if classes([4]int{hom1, 0, c.het, c.hom2}) < 2 {
+		r.setNotTestable(NotTestableMonomorphic)
+		return r
+	}
+	caseHom1 := caseAll - caseMiss - caseHet - caseHom2
+	// Rows by copies of A1.
+	d := [3]float64{2, 1, 0}
+	if !a1IsAllele1 {
+		d = [3]float64{0, 1, 2}
+	}
+	f.reset()
+	f.addRow([]float64{1, d[0]}, float64(hom1), float64(caseHom1))
+	f.addRow([]float64{1, d[1]}, float64(c.het), float64(caseHet))
+	f.addRow([]float64{1, d[2]}, float64(c.hom2), float64(caseHom2))
+	f.fit(&r)
+	return r
+}
+
+// logisticGeneric fits a marker sample by sample: with covariates, and on
+// X where males are coded by xm.
+func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel) Result {
+	isX := m.IsX()
+	c1, c2 := alleleCounts(m.Genotypes, pr.n, pr.male, isX)
+	a1IsAllele1 := conv.countsAllele1(c1, c2)
+	r := newResult(m, a1IsAllele1)
+	p := len(pr.covs) + 2
+	withSex := isX && xm.addSex
+	if withSex {
+		p++
+	}
+	f := newLogisticFit(p)
+	row := make([]float64, p)
+	var counts [4]int
+	for i := range pr.n {
+		if !pr.valid[i] {
+			continue
+		}
+		g := plinkfile.Genotype(m.Genotypes, i)
+		hemi := isX && pr.male[i]
+		if g == plinkfile.Missing || (hemi && g == plinkfile.Het) {
+			r.Missing++
+			continue
+		}
+		counts[g]++
+		d := dosage1[g]
+		if !a1IsAllele1 {
+			d = 2 - d
+		}
+		if hemi {
+			d *= xm.maleScale
+		}
+		row[0] = 1
+		for j, col := range pr.covs {
+			row[j+1] = col[i]
+		}
+		if withSex {
+			row[p-2] = 0
+			if pr.male[i] {
+				row[p-2] = 1
+			}
+		}
+		row[p-1] = d
+		f.addRow(row, 1, y[i])
+	}
+	r.N = len(f.m)
+	if classes(counts) < 2 {
+		r.setNotTestable(NotTestableMonomorphic)
+		return r
+	}
+	f.fit(&r)
+	return r
 }

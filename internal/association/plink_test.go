@@ -18,14 +18,31 @@ type plinkReport struct {
 	digits     int       // significant digits PLINK prints
 	logistic   bool      // OR column holds exp(beta)
 	cols       [5]string // beta (or OR), SE, statistic, p, sample count
+	// loose widens the comparison of SE, statistic and p for logistic
+	// reports (see the notes in plinkReports): -1 for one unit of the
+	// last digit, a positive number for a relative tolerance.
+	loose float64
 }
 
 var plinkReports = []plinkReport{
-	{"p19.qassoc", "qt", false, PLINK1Assoc, 4, false, [5]string{"BETA", "SE", "T", "P", "NMISS"}},
-	{"p19.assoc.linear", "qt", false, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}},
-	{"p19cov.assoc.linear", "qt", true, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}},
-	{"p2.qt.glm.linear", "qt", false, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}},
-	{"p2cov.qt.glm.linear", "qt", true, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}},
+	{"p19.qassoc", "qt", false, PLINK1Assoc, 4, false, [5]string{"BETA", "SE", "T", "P", "NMISS"}, 0},
+	{"p19.assoc.linear", "qt", false, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}, 0},
+	{"p19cov.assoc.linear", "qt", true, PLINK1Linear, 4, false, [5]string{"BETA", "", "STAT", "P", "NMISS"}, 0},
+	{"p2.qt.glm.linear", "qt", false, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}, 0},
+	{"p2cov.qt.glm.linear", "qt", true, PLINK2, 6, false, [5]string{"BETA", "SE", "T_STAT", "P", "OBS_CT"}, 0},
+	// PLINK 1.9 fits logistic models in single precision, so its printed
+	// fourth digit is off by up to one unit, and a z near zero by ~1e-6.
+	{"p19.assoc.logistic", "bin", false, PLINK1Linear, 4, true, [5]string{"OR", "SE", "STAT", "P", "NMISS"}, -1},
+	{"p19cov.assoc.logistic", "bin", true, PLINK1Linear, 4, true, [5]string{"OR", "SE", "STAT", "P", "NMISS"}, -1},
+	// PLINK 2 (v2.00a3.5) prints the converged odds ratio but takes the
+	// standard error from the information matrix of the Newton step before
+	// the last, so SE, z and p are off by up to the size of that step
+	// (up to about 3% relative here, 0.05 in log10 p); its loose convergence also leaves
+	// the odds ratio up to 1e-5 relative from the maximum. Rows where it
+	// fell back to Firth regression (FIRTH? = Y) must be not testable here,
+	// since this package does not fit Firth's model.
+	{"p2.bin.glm.logistic.hybrid", "bin", false, PLINK2, 6, true, [5]string{"OR", "LOG(OR)_SE", "Z_STAT", "P", "OBS_CT"}, 0.03},
+	{"p2cov.bin.glm.logistic.hybrid", "bin", true, PLINK2, 6, true, [5]string{"OR", "LOG(OR)_SE", "Z_STAT", "P", "OBS_CT"}, 0.03},
 }
 
 func sliceMarkers(ms []Marker) iter.Seq2[*Marker, error] {
@@ -105,6 +122,12 @@ func compareRow(t *testing.T, rep plinkReport, r Result, row plinkRow, tie bool)
 	if n, _ := strconv.Atoi(row[rep.cols[4]]); n != r.N {
 		t.Errorf("%s: N %d, PLINK %d", r.ID, r.N, n)
 	}
+	if row["FIRTH?"] == "Y" {
+		if r.NotTestable == "" {
+			t.Errorf("%s: PLINK needed Firth regression, we fit %+v", r.ID, r)
+		}
+		return false
+	}
 	if row[rep.cols[3]] == "NA" {
 		if r.NotTestable == "" {
 			t.Errorf("%s: PLINK has NA, we have %+v", r.ID, r)
@@ -127,7 +150,7 @@ func compareRow(t *testing.T, rep plinkReport, r Result, row plinkRow, tie bool)
 		if tie && rep.file == "p19.qassoc" && k != 1 {
 			row[col] = strconv.FormatFloat(math.Abs(parse(row[col])), 'g', -1, 64)
 		}
-		if !printedMatch(v, row[col], rep.digits, 0.5) {
+		if !printedMatch(v, row[col], rep.digits, 0.5) && !looseMatch(rep, k, v, row[col]) {
 			t.Errorf("%s: %s %.8g, PLINK printed %s", r.ID, col, v, row[col])
 			ok = false
 		}
@@ -137,11 +160,27 @@ func compareRow(t *testing.T, rep plinkReport, r Result, row plinkRow, tie bool)
 		if math.Abs(r.P.MinusLog10+math.Log10(printedP)) > 1e-3 {
 			t.Errorf("%s: -log10 p %.8g, PLINK printed p %s", r.ID, r.P.MinusLog10, row[rep.cols[3]])
 		}
-	} else if !printedMatch(p, row[rep.cols[3]], rep.digits, 1) {
+	} else if !printedMatch(p, row[rep.cols[3]], rep.digits, 1) && !looseMatch(rep, 3, p, row[rep.cols[3]]) {
 		t.Errorf("%s: P %.8g, PLINK printed %s", r.ID, p, row[rep.cols[3]])
 		ok = false
 	}
 	return ok
+}
+
+// looseMatch applies a logistic report's wider tolerance to column k
+// (0 beta, 1 SE, 2 statistic, 3 p).
+func looseMatch(rep plinkReport, k int, v float64, s string) bool {
+	switch {
+	case rep.loose < 0: // single precision: one unit, or 1e-5 absolute
+		return printedMatch(v, s, rep.digits, 1) || math.Abs(v-parse(s)) < 1e-5
+	case rep.loose > 0 && k == 0: // odds ratio: loose convergence
+		return math.Abs(v-parse(s)) <= 1e-5*math.Abs(parse(s))
+	case rep.loose > 0 && k == 3: // p: the SE error, amplified in the tail
+		return math.Abs(math.Log10(v)-math.Log10(parse(s))) <= 0.05
+	case rep.loose > 0:
+		return math.Abs(v-parse(s)) <= rep.loose*math.Abs(parse(s))+1e-5
+	}
+	return false
 }
 
 func parse(s string) float64 {
