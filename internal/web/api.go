@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -16,77 +15,58 @@ import (
 	"phenolink/internal/ttam"
 )
 
-// api is what the web layer asks of 23andMe: the OAuth endpoints, the
-// account behind a token and reference data. It keeps each user's token in
-// the TokenStore and refreshes it when it expires.
+// api is what the web layer asks of 23andMe: the sign-in, the account
+// behind a token and reference data. It keeps each user's token in the
+// TokenStore and lets the client refresh it when it expires.
 type api struct {
-	baseURL string
-	oauth   oauth2.Config
-	http    *http.Client
-	tokens  phenolink.TokenStore
-	ref     *ttam.Client // reference endpoints, which need no token
+	settings Settings
+	http     *http.Client
+	tokens   phenolink.TokenStore
+	ref      *ttam.Client     // reference endpoints, which need no token
+	now      func() time.Time // the clock tokens expire by; tests move it
 
-	// refreshing serialises refreshes per user: refresh tokens rotate, so
-	// two requests refreshing at once would leave one holding a dead token.
-	mu         sync.Mutex
-	refreshing map[string]*sync.Mutex
+	// users serialises token use per user within this process: refresh
+	// tokens rotate, so two requests refreshing from the same stored token
+	// would leave one of them holding a dead one.
+	mu    sync.Mutex
+	users map[string]*sync.Mutex
 }
 
 func newAPI(s Settings, hc *http.Client, tokens phenolink.TokenStore) (*api, error) {
-	base := strings.TrimRight(s.APIURL, "/")
-	ref, err := ttam.NewClient(ttam.ClientConfig{APIURL: base, HTTPClient: hc})
+	ref, err := ttam.NewClient(ttam.ClientConfig{APIURL: s.APIURL, HTTPClient: hc})
 	if err != nil {
 		return nil, fmt.Errorf("web: 23andMe client: %w", err)
 	}
-	return &api{
-		baseURL: base,
-		oauth: oauth2.Config{
-			ClientID:     s.ClientID,
-			ClientSecret: s.ClientSecret,
-			Scopes:       strings.Fields(s.Scope),
-			Endpoint: oauth2.Endpoint{
-				AuthURL:  base + "/authorize/",
-				TokenURL: base + "/token/",
-				// The API reads client_id and client_secret from the form.
-				AuthStyle: oauth2.AuthStyleInParams,
-			},
-		},
-		http:       hc,
-		tokens:     tokens,
-		ref:        ref,
-		refreshing: make(map[string]*sync.Mutex),
-	}, nil
+	return &api{settings: s, http: hc, tokens: tokens, ref: ref, now: time.Now, users: make(map[string]*sync.Mutex)}, nil
 }
 
-// authCodeURL is the authorize page for a sign-in with state and the PKCE
-// challenge of verifier.
-func (a *api) authCodeURL(redirectURI, state, verifier string) string {
-	c := a.oauth
-	c.RedirectURL = redirectURI
-	return c.AuthCodeURL(state, oauth2.S256ChallengeOption(verifier))
+// oauth returns the sign-in flow for a redirect URI. It is cheap to build,
+// and building it per request lets a local server work on whatever address
+// it was reached at.
+func (a *api) oauth(redirectURI string) (*ttam.OAuth, error) {
+	o, err := ttam.NewOAuth(ttam.OAuthConfig{
+		APIURL:       a.settings.APIURL,
+		ClientID:     a.settings.ClientID,
+		ClientSecret: a.settings.ClientSecret,
+		RedirectURL:  redirectURI,
+		Scopes:       strings.Fields(a.settings.Scope),
+		HTTPClient:   a.http,
+		Now:          a.now,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("web: 23andMe sign-in: %w", err)
+	}
+	return o, nil
 }
 
 // logoutURL ends the 23andMe session and comes back to returnTo.
 func (a *api) logoutURL(returnTo string) string {
-	return a.baseURL + "/logout/?" + url.Values{"redirect_uri": {returnTo}}.Encode()
-}
-
-// exchange trades an authorization code for tokens. The token's UserID is
-// not known yet; the caller fills it in from the account.
-func (a *api) exchange(ctx context.Context, redirectURI, code, verifier string) (phenolink.Token, error) {
-	c := a.oauth
-	c.RedirectURL = redirectURI
-	t, err := c.Exchange(a.clientContext(ctx), code, oauth2.VerifierOption(verifier),
-		oauth2.SetAuthURLParam("scope", strings.Join(c.Scopes, " ")))
-	if err != nil {
-		return phenolink.Token{}, oauthError("exchange code", err)
-	}
-	return fromOAuth("", t), nil
+	return strings.TrimRight(a.settings.APIURL, "/") + "/logout/?" + url.Values{"redirect_uri": {returnTo}}.Encode()
 }
 
 // accountWith reads the account and profiles a fresh token belongs to.
-func (a *api) accountWith(ctx context.Context, t phenolink.Token) (phenolink.User, []phenolink.Profile, error) {
-	c, err := ttam.NewClient(ttam.ClientConfig{APIURL: a.baseURL, HTTPClient: a.http, Tokens: ttam.StaticToken(t.AccessToken)})
+func (a *api) accountWith(ctx context.Context, t *oauth2.Token) (phenolink.User, []phenolink.Profile, error) {
+	c, err := ttam.NewClient(ttam.ClientConfig{APIURL: a.settings.APIURL, HTTPClient: a.http, Tokens: ttam.StaticToken(t.AccessToken)})
 	if err != nil {
 		return phenolink.User{}, nil, fmt.Errorf("web: 23andMe client: %w", err)
 	}
@@ -94,9 +74,9 @@ func (a *api) accountWith(ctx context.Context, t phenolink.Token) (phenolink.Use
 }
 
 // accountOf reads the account of a signed-in user with their stored token,
-// refreshing it first when it has expired.
-func (a *api) accountOf(ctx context.Context, userID string) (phenolink.User, []phenolink.Profile, error) {
-	c, err := a.clientFor(userID)
+// refreshing it when it has expired.
+func (a *api) accountOf(ctx context.Context, redirectURI, userID string) (phenolink.User, []phenolink.Profile, error) {
+	c, err := a.clientFor(redirectURI, userID)
 	if err != nil {
 		return phenolink.User{}, nil, err
 	}
@@ -104,8 +84,12 @@ func (a *api) accountOf(ctx context.Context, userID string) (phenolink.User, []p
 }
 
 // clientFor returns a client that calls the API as the user.
-func (a *api) clientFor(userID string) (*ttam.Client, error) {
-	c, err := ttam.NewClient(ttam.ClientConfig{APIURL: a.baseURL, HTTPClient: a.http, Tokens: &userTokens{api: a, userID: userID}})
+func (a *api) clientFor(redirectURI, userID string) (*ttam.Client, error) {
+	o, err := a.oauth(redirectURI)
+	if err != nil {
+		return nil, err
+	}
+	c, err := ttam.NewClient(ttam.ClientConfig{APIURL: a.settings.APIURL, HTTPClient: a.http, Tokens: &userTokens{api: a, oauth: o, userID: userID}})
 	if err != nil {
 		return nil, fmt.Errorf("web: 23andMe client: %w", err)
 	}
@@ -135,104 +119,63 @@ func (a *api) accession(ctx context.Context, id string) (accession, error) {
 	return accession{ID: acc.ID, Chromosome: acc.Chromosome, Length: acc.Length}, nil
 }
 
-// clientContext makes the oauth2 package use our HTTP client.
-func (a *api) clientContext(ctx context.Context) context.Context {
-	return context.WithValue(ctx, oauth2.HTTPClient, a.http)
-}
-
-// userLock returns the refresh lock of a user.
+// userLock returns the token lock of a user.
 func (a *api) userLock(userID string) *sync.Mutex {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	m, ok := a.refreshing[userID]
+	m, ok := a.users[userID]
 	if !ok {
 		m = new(sync.Mutex)
-		a.refreshing[userID] = m
+		a.users[userID] = m
 	}
 	return m
 }
 
-// refresh returns a valid token for the user, refreshing the stored one
-// when it has expired or is the stale one the API just refused, and saving
-// the rotated pair before anyone uses it.
-func (a *api) refresh(ctx context.Context, userID string, stale string) (*oauth2.Token, error) {
-	m := a.userLock(userID)
-	m.Lock()
-	defer m.Unlock()
-	t, err := a.tokens.Token(ctx, userID)
-	if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
-		return nil, errSignInRequired
-	}
-	if err != nil {
-		return nil, err
-	}
-	cur := toOAuth(t)
-	if cur.Valid() && t.AccessToken != stale {
-		// Another request refreshed it while we waited, or it is fine.
-		return cur, nil
-	}
-	if t.RefreshToken == "" {
-		return nil, errSignInRequired
-	}
-	expired := &oauth2.Token{RefreshToken: t.RefreshToken, Expiry: time.Unix(1, 0)}
-	next, err := a.oauth.TokenSource(a.clientContext(ctx), expired).Token()
-	if err != nil {
-		return nil, oauthError(fmt.Sprintf("refresh token of %q", userID), err)
-	}
-	nt := fromOAuth(userID, next)
-	if nt.RefreshToken == "" {
-		nt.RefreshToken = t.RefreshToken
-	}
-	if nt.Scope == "" {
-		nt.Scope = t.Scope
-	}
-	if err := a.tokens.SaveToken(ctx, nt); err != nil {
-		return nil, fmt.Errorf("save refreshed token of %q: %w", userID, err)
-	}
-	return toOAuth(nt), nil
-}
-
-// userTokens hands a user's stored token to the API client, refreshing it
-// transparently.
+// userTokens hands a user's stored token to the API client. Each call
+// re-reads the store under the user's lock, so a token another request just
+// rotated is used rather than refreshed again, and every refreshed token is
+// saved before it is used.
 type userTokens struct {
 	api    *api
+	oauth  *ttam.OAuth
 	userID string
 }
 
 // Token returns a valid token, refreshing the stored one if it expired.
 func (u *userTokens) Token(ctx context.Context) (*oauth2.Token, error) {
-	return u.api.refresh(ctx, u.userID, "")
+	return u.with(ctx, func(ts *ttam.TokenSource) (*oauth2.Token, error) { return ts.Token(ctx) })
 }
 
 // Refresh replaces a token the API refused.
 func (u *userTokens) Refresh(ctx context.Context, stale *oauth2.Token) (*oauth2.Token, error) {
-	s := ""
-	if stale != nil {
-		s = stale.AccessToken
-	}
-	return u.api.refresh(ctx, u.userID, s)
+	return u.with(ctx, func(ts *ttam.TokenSource) (*oauth2.Token, error) { return ts.Refresh(ctx, stale) })
 }
 
-// oauthError turns a token endpoint failure into a domain error: a refused
-// code or refresh token means signing in again; anything else is an outage.
-func oauthError(op string, err error) error {
-	var re *oauth2.RetrieveError
-	if errors.As(err, &re) {
-		if re.ErrorCode == "invalid_grant" || re.Response.StatusCode == http.StatusUnauthorized {
-			return fmt.Errorf("%s: %w: %w", op, errSignInRequired, err)
-		}
-		if re.Response.StatusCode >= 500 {
-			return fmt.Errorf("%s: %w: %w", op, errAPIUnavailable, err)
-		}
-		return fmt.Errorf("%s: %w", op, err)
+func (u *userTokens) with(ctx context.Context, fn func(*ttam.TokenSource) (*oauth2.Token, error)) (*oauth2.Token, error) {
+	m := u.api.userLock(u.userID)
+	m.Lock()
+	defer m.Unlock()
+	stored, err := u.api.tokens.Token(ctx, u.userID)
+	if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
+		return nil, errSignInRequired
 	}
-	return fmt.Errorf("%s: %w: %w", op, errAPIUnavailable, err)
+	if err != nil {
+		return nil, fmt.Errorf("load token of %q: %w", u.userID, err)
+	}
+	save := ttam.TokenSaverFunc(func(ctx context.Context, t *oauth2.Token) error {
+		next := fromOAuth(u.userID, t)
+		if next.RefreshToken == "" {
+			next.RefreshToken = stored.RefreshToken
+		}
+		if next.Scope == "" {
+			next.Scope = stored.Scope
+		}
+		return u.api.tokens.SaveToken(ctx, next)
+	})
+	return fn(u.oauth.TokenSource(toOAuth(stored), save))
 }
 
-// errAPIUnavailable is shown when 23andMe's token endpoint cannot be
-// reached or fails.
-var errAPIUnavailable = phenolink.Errorf(phenolink.EUNAVAILABLE, "Phenolink cannot reach 23andMe right now. Try again in a few minutes.")
-
+// fromOAuth converts the library's token to the domain's.
 func fromOAuth(userID string, t *oauth2.Token) phenolink.Token {
 	scope, _ := t.Extra("scope").(string)
 	return phenolink.Token{
@@ -245,6 +188,7 @@ func fromOAuth(userID string, t *oauth2.Token) phenolink.Token {
 	}
 }
 
+// toOAuth converts the domain's token to the library's.
 func toOAuth(t phenolink.Token) *oauth2.Token {
 	return &oauth2.Token{AccessToken: t.AccessToken, RefreshToken: t.RefreshToken, TokenType: t.TokenType, Expiry: t.Expiry}
 }

@@ -11,11 +11,11 @@ import (
 // handleRefreshAccount reloads the account's names and profiles from
 // 23andMe, for example after a new kit was genotyped. It uses the stored
 // token, refreshing it when it expired.
-func handleRefreshAccount(pages *renderer, sessions *scs.SessionManager, users phenolink.UserStore, a *api) http.Handler {
+func handleRefreshAccount(s Settings, pages *renderer, sessions *scs.SessionManager, users phenolink.UserStore, a *api) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		u := userFrom(ctx)
-		fresh, profiles, err := a.accountOf(ctx, u.ID)
+		fresh, profiles, err := a.accountOf(ctx, redirectURI(r, s), u.ID)
 		if err != nil {
 			pages.error(w, r, err)
 			return

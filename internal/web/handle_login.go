@@ -1,31 +1,32 @@
 package web
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"net/http"
 	"strings"
 
 	"github.com/alexedwards/scs/v2"
-	"golang.org/x/oauth2"
 )
 
 // handleLogin starts the 23andMe sign-in: it remembers where the person
 // wants to go back to, a fresh state and a PKCE verifier, and sends them to
 // the API's authorize page.
-func handleLogin(s Settings, sessions *scs.SessionManager, a *api) http.Handler {
+func handleLogin(s Settings, pages *renderer, sessions *scs.SessionManager, a *api) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		back, ok := safeReturnPath(r.URL.Query().Get("next"))
 		if !ok {
 			back = "/"
 		}
-		state := randomToken()
-		verifier := oauth2.GenerateVerifier()
+		o, err := a.oauth(redirectURI(r, s))
+		if err != nil {
+			pages.error(w, r, err)
+			return
+		}
+		auth := o.Start()
 		sessions.Put(ctx, keyReturnTo, back)
-		sessions.Put(ctx, keyOAuthState, state)
-		sessions.Put(ctx, keyOAuthVerify, verifier)
-		http.Redirect(w, r, a.authCodeURL(redirectURI(r, s), state, verifier), http.StatusFound)
+		sessions.Put(ctx, keyOAuthState, auth.State)
+		sessions.Put(ctx, keyOAuthVerify, auth.Verifier)
+		http.Redirect(w, r, auth.URL, http.StatusFound)
 	})
 }
 
@@ -46,11 +47,4 @@ func publicBase(r *http.Request, s Settings) string {
 		scheme = "https"
 	}
 	return scheme + "://" + r.Host
-}
-
-// randomToken returns 32 random bytes, URL-safe: unguessable state.
-func randomToken() string {
-	var b [32]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails on supported platforms
-	return base64.RawURLEncoding.EncodeToString(b[:])
 }

@@ -1,7 +1,7 @@
 package web
 
 import (
-	"crypto/subtle"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +10,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/ttam"
 )
 
 // signInFailedPage explains why signing in did not work and offers to try
@@ -40,35 +41,31 @@ func handleReceiveCode(log *slog.Logger, s Settings, pages *renderer, sessions *
 			})
 		}
 
-		if e := q.Get("error"); e != "" {
-			log.InfoContext(ctx, "sign-in refused", "request_id", requestIDFrom(ctx), "error", clip(e, 64))
-			if e == "access_denied" {
-				failed(http.StatusForbidden, "You did not allow access",
-					"Phenolink needs your permission to read your 23andMe profiles. Nothing was shared. You can try again whenever you like.")
-				return
-			}
-			failed(http.StatusBadRequest, "23andMe could not sign you in",
-				fmt.Sprintf("23andMe answered %q: %s", clip(e, 64), clip(q.Get("error_description"), 300)))
-			return
-		}
-		got := q.Get("state")
-		if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(got)) != 1 {
-			failed(http.StatusBadRequest, "This sign-in link has expired",
-				"The sign-in did not start here, has already been used, or took too long. Start again from Phenolink.")
-			return
-		}
-		code := q.Get("code")
-		if code == "" {
-			failed(http.StatusBadRequest, "23andMe sent no sign-in code", "Start signing in again.")
-			return
-		}
-
-		tok, err := a.exchange(ctx, redirectURI(r, s), code, verifier)
+		o, err := a.oauth(redirectURI(r, s))
 		if err != nil {
-			if phenolink.ErrorCode(err) == phenolink.EUNAUTHORIZED {
-				failed(http.StatusBadRequest, "This sign-in code was not accepted", phenolink.ErrorMessage(err))
-				return
-			}
+			pages.error(w, r, err)
+			return
+		}
+		tok, err := o.Finish(ctx, ttam.Authorization{State: want, Verifier: verifier}, q)
+		switch {
+		case errors.Is(err, ttam.ErrState):
+			failed(http.StatusBadRequest, "This sign-in link has expired",
+				"The sign-in did not start here, was already used, or took too long. Start again from Phenolink.")
+			return
+		case q.Get("error") == "access_denied":
+			log.InfoContext(ctx, "sign-in refused", "request_id", requestIDFrom(ctx))
+			failed(http.StatusForbidden, "You did not allow access",
+				"Phenolink needs your permission to read your 23andMe profiles. Nothing was shared. You can try again whenever you like.")
+			return
+		case q.Get("error") != "":
+			log.InfoContext(ctx, "sign-in failed at 23andMe", "request_id", requestIDFrom(ctx), "err", err)
+			failed(http.StatusBadRequest, "23andMe could not sign you in",
+				fmt.Sprintf("23andMe answered %q: %s", clip(q.Get("error"), 64), clip(q.Get("error_description"), 300)))
+			return
+		case phenolink.ErrorCode(err) == phenolink.EUNAUTHORIZED:
+			failed(http.StatusBadRequest, "This sign-in code was not accepted", phenolink.ErrorMessage(err))
+			return
+		case err != nil:
 			pages.error(w, r, err)
 			return
 		}
@@ -77,12 +74,11 @@ func handleReceiveCode(log *slog.Logger, s Settings, pages *renderer, sessions *
 			pages.error(w, r, err)
 			return
 		}
-		tok.UserID = user.ID
 		if err := users.SaveUser(ctx, user, profiles); err != nil {
 			pages.error(w, r, err)
 			return
 		}
-		if err := tokens.SaveToken(ctx, tok); err != nil {
+		if err := tokens.SaveToken(ctx, fromOAuth(user.ID, tok)); err != nil {
 			pages.error(w, r, err)
 			return
 		}

@@ -53,7 +53,7 @@ func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *
 			}
 			return u, nil
 		},
-		"duration": func(d time.Duration) string { return d.Round(time.Microsecond).String() },
+		"duration":  func(d time.Duration) string { return d.Round(time.Microsecond).String() },
 		"thousands": thousands,
 	}
 	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, layoutFile, partialGlob)

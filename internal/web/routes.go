@@ -34,11 +34,11 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	signedIn := func(h http.Handler) http.Handler { return page(requireUser(d.pages)(h)) }
 
 	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref)))
-	mux.Handle("GET /login/{$}", page(handleLogin(d.settings, d.sessions, d.api)))
+	mux.Handle("GET /login/{$}", page(handleLogin(d.settings, d.pages, d.sessions, d.api)))
 	mux.Handle("GET /receive_code/{$}", page(handleReceiveCode(d.log, d.settings, d.pages, d.sessions, d.users, d.tokens, d.api)))
 	mux.Handle("POST /logout/{$}", page(handleLogout(d.settings, d.pages, d.sessions, d.tokens, d.api)))
 	mux.Handle("POST /profile/{$}", signedIn(handleSwitchProfile(d.pages, d.sessions, d.users)))
-	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.pages, d.sessions, d.users, d.api)))
+	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.settings, d.pages, d.sessions, d.users, d.api)))
 
 	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))
 	mux.Handle("GET /_auth_status/{$}", page(handleAuthStatus()))

@@ -61,8 +61,15 @@ const defaultSessionLifetime = 14 * 24 * time.Hour
 // place. It parses the templates once; a missing or broken template is an
 // error, so a bad build fails at start rather than on the first request.
 func NewServer(d Deps) (http.Handler, error) {
+	h, _, err := newServer(d)
+	return h, err
+}
+
+// newServer is NewServer that also returns the 23andMe adapter, whose clock
+// the tests move to expire tokens.
+func newServer(d Deps) (http.Handler, *api, error) {
 	if err := d.check(); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if d.Settings.SessionLifetime <= 0 {
 		d.Settings.SessionLifetime = defaultSessionLifetime
@@ -76,18 +83,18 @@ func NewServer(d Deps) (http.Handler, error) {
 	sessions := newSessionManager(d.Sessions, d.Settings)
 	pages, err := newRenderer(d.Logger, d.Settings, d.Assets, sessions)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	sessions.ErrorFunc = func(w http.ResponseWriter, r *http.Request, err error) {
 		pages.error(w, r, fmt.Errorf("session store: %w", err))
 	}
 	metrics, err := newHTTPMetrics(d.Registry)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	api, err := newAPI(d.Settings, d.HTTPClient, d.Tokens)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 
 	mux := http.NewServeMux()
@@ -104,7 +111,7 @@ func NewServer(d Deps) (http.Handler, error) {
 		api:      api,
 		ref:      newReferenceCache(api),
 	})
-	return addMiddleware(mux, d.Logger, d.Settings, metrics, pages), nil
+	return addMiddleware(mux, d.Logger, d.Settings, metrics, pages), api, nil
 }
 
 // check reports which required dependency is missing, so that wiring
