@@ -42,14 +42,14 @@ func safeReturnPath(s string) (string, bool) {
 }
 
 // plainLocalPath reports whether s starts with exactly one slash and holds
-// no backslash, control character or whitespace that a browser might strip
-// or reinterpret.
+// no backslash or control character (browsers drop tabs and newlines, so
+// "/\t/host" becomes "//host"), and does not end in a space they would trim.
 func plainLocalPath(s string) bool {
-	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+	if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || strings.HasSuffix(s, " ") {
 		return false
 	}
 	for _, c := range []byte(s) {
-		if c <= ' ' || c == 0x7f || c == '\\' {
+		if c < ' ' || c == 0x7f || c == '\\' {
 			return false
 		}
 	}
