@@ -74,12 +74,18 @@ func build(opts Options, interval time.Duration) (*Bundle, error) {
 		return b, nil
 	}
 	b.sources = os.DirFS(opts.SourceDir)
+	// The digest is taken before compiling, so an edit made while the
+	// first build runs still triggers a rebuild.
+	digest, err := sourcesDigest(b.sources)
+	if err != nil {
+		return nil, fmt.Errorf("assets.Build(sourceDir=%q): %w", opts.SourceDir, err)
+	}
 	if err := b.rebuild(); err != nil {
 		return nil, fmt.Errorf("assets.Build(sourceDir=%q): %w", opts.SourceDir, err)
 	}
 	b.stop = make(chan struct{})
 	b.done = make(chan struct{})
-	go b.watch(interval)
+	go b.watch(digest, interval)
 	return b, nil
 }
 

@@ -1,11 +1,9 @@
 package assets
 
 import (
-	"bytes"
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 )
 
 // cacheForever lets browsers and proxies keep a file for a year without
@@ -44,8 +42,33 @@ func (b *Bundle) serve(w http.ResponseWriter, r *http.Request) {
 		h.Set("Content-Encoding", "gzip")
 	}
 	h.Set("ETag", etag)
-	// ServeContent answers If-None-Match, HEAD and Range from these bytes.
-	http.ServeContent(w, r, a.name, time.Time{}, bytes.NewReader(body))
+	// http.ServeContent is not used: it drops Content-Length whenever
+	// Content-Encoding is set, and Range requests are not worth serving
+	// for files this small.
+	if etagMatches(r.Header.Values("If-None-Match"), etag) {
+		w.WriteHeader(http.StatusNotModified)
+		return
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		// The client may have gone; nothing useful can be done about it.
+		_, _ = w.Write(body)
+	}
+}
+
+// etagMatches reports whether an If-None-Match header names etag or "*".
+// Weak comparison applies, as RFC 9110 requires for If-None-Match.
+func etagMatches(values []string, etag string) bool {
+	for _, v := range values {
+		for _, candidate := range strings.Split(v, ",") {
+			candidate = strings.TrimPrefix(strings.TrimSpace(candidate), "W/")
+			if candidate == "*" || candidate == etag {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // lookup finds the current build's file for a request path, or nil.

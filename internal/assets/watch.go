@@ -12,12 +12,9 @@ import (
 // changes. Polling hashes the files rather than comparing mtimes, so
 // edits within one mtime tick and editors that restore mtimes are still
 // seen; the source tree is a few kilobytes, so this costs microseconds.
-func (b *Bundle) watch(interval time.Duration) {
+// last is the digest of the sources the current build was made from.
+func (b *Bundle) watch(last [sha256.Size]byte, interval time.Duration) {
 	defer close(b.done)
-	last, err := sourcesDigest(b.sources)
-	if err != nil {
-		b.log.Error("assets: reading sources", "err", err)
-	}
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
