@@ -36,8 +36,8 @@ var causal = []struct {
 	qt, logOdd float64
 }{{10, 0.45, 0.5}, {250, -0.3, -0.4}, {777, 0.2, 0.35}, {1500, 0.6, 0.7}}
 
-// Write writes prefix.bed, .bim, .fam, .pheno (columns qt and bin, bin coded
-// 1 control and 2 case) and .covar (columns sex, 1 male 2 female, and age).
+// Write writes prefix.bed, .bim, .fam, .pheno (columns qt, bin coded
+// 1 control and 2 case, and qt_strong, with an overwhelming effect) and .covar (columns sex, 1 male 2 female, and age).
 func Write(prefix string, cfg Config) error {
 	if cfg.Samples < 8 || cfg.Markers < 1 {
 		return fmt.Errorf("cohortsim.Write(%q): want at least 8 samples and 1 marker, got %d and %d", prefix, cfg.Samples, cfg.Markers)
@@ -120,8 +120,15 @@ func phenotypes(cfg Config, sex []int, age []float64) *plinkfile.Table {
 			logOdds[i] += c.logOdd * d
 		}
 	}
+	// qt_strong is almost a function of the first causal marker, so that
+	// marker's p-value lies far below 1e-300.
+	strong := make([]float64, n)
+	genotypes(cfg, causal[0].index%cfg.Markers, sex, rec)
+	for i := range n {
+		strong[i] = 3 * dosage(plinkfile.Genotype(rec, i))
+	}
 	r := rand.New(rand.NewPCG(cfg.Seed, 0xfeed))
-	t := &plinkfile.Table{Names: []string{"qt", "bin"}, Rows: make([][]float64, n)}
+	t := &plinkfile.Table{Names: []string{"qt", "bin", "qt_strong"}, Rows: make([][]float64, n)}
 	for i := range n {
 		a := age[i]
 		if math.IsNaN(a) {
@@ -139,7 +146,7 @@ func phenotypes(cfg Config, sex []int, age []float64) *plinkfile.Table {
 		if r.IntN(30) == 0 {
 			b = math.NaN()
 		}
-		t.Rows[i] = []float64{y, b}
+		t.Rows[i] = []float64{y, b, strong[i] + 0.05*r.NormFloat64()}
 	}
 	return t
 }

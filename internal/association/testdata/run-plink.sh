@@ -17,6 +17,7 @@ p="--bfile cohort --pheno cohort.pheno --threads 1 --allow-no-sex --silent"
 plink1.9 $p --pheno-name qt --assoc --out p19
 plink1.9 $p --pheno-name qt --linear --out p19
 plink1.9 $p --pheno-name qt --linear no-x-sex --covar cohort.covar --out p19cov
+plink1.9 $p --pheno-name qt_strong --linear --out p19strong
 plink1.9 $p --pheno-name bin --logistic --ci 0.95 --out p19
 plink1.9 $p --pheno-name bin --logistic no-x-sex --ci 0.95 --covar cohort.covar --out p19cov
 plink2 --bfile cohort --pheno cohort.pheno --threads 1 --silent --glm allow-no-covars --out p2
