@@ -44,7 +44,7 @@ func (c *Config) Checks() []Check {
 		check("database", c.DatabaseURL != "", "DATABASE_URL is a Postgres URL", "DATABASE_URL is unset, so data would go to a local SQLite file that a dyno loses: add the heroku-postgresql add-on"),
 		check("API URL", strings.HasPrefix(c.APIURL, "https://"), "API_URL is https: "+c.APIURL, fmt.Sprintf("API_URL %q is not https: tokens would travel in clear", c.APIURL)),
 		check("API credentials", c.APIClientID != "" && c.APIClientSecret != "", "API_CLIENT_ID and API_CLIENT_SECRET are set", "API_CLIENT_ID or API_CLIENT_SECRET is unset: set both to the client registered with 23andMe"),
-		check("base URL", strings.HasPrefix(c.BaseURL, "https://"), "redirect URI is "+c.BaseURL+"/receive_code/", fmt.Sprintf("BASE_URL %q is not https: set BASE_URL or ALLOWED_HOSTS", c.BaseURL)),
+		c.baseURLCheck(),
 	}
 }
 
@@ -73,6 +73,16 @@ func (c *Config) secretCheck() Check {
 		fail = "SECRET_KEY has fewer than 5 distinct characters: generate a random one (openssl rand -base64 48)"
 	}
 	return check("secret key", fail == "", fmt.Sprintf("SECRET_KEY is set (%d characters)", len(k)), fail)
+}
+
+func (c *Config) baseURLCheck() Check {
+	switch {
+	case c.BaseURL == "":
+		return check("base URL", false, "", "no public URL for the OAuth redirect URI: set ALLOWED_HOSTS (its first host is used) or BASE_URL")
+	case !strings.HasPrefix(c.BaseURL, "https://"):
+		return check("base URL", false, "", fmt.Sprintf("BASE_URL %q is not https", c.BaseURL))
+	}
+	return check("base URL", true, "the redirect URI is "+c.BaseURL+"/receive_code/", "")
 }
 
 func (c *Config) allowedHostsCheck() Check {

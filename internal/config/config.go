@@ -191,6 +191,7 @@ func (c *Config) derive(getenv func(string) string, flags map[string]string) {
 	if _, addrFlag := flags["ADDR"]; !addrFlag {
 		if port, _ := lookup(option("PORT"), getenv, nil); port != "" {
 			c.Addr = ":" + port
+			c.setDerived("ADDR", c.Addr, "from PORT")
 		}
 	}
 	if c.LogFormat == "" {
@@ -198,13 +199,25 @@ func (c *Config) derive(getenv func(string) string, flags map[string]string) {
 		if c.Production() {
 			c.LogFormat = "json"
 		}
+		c.setDerived("LOG_FORMAT", c.LogFormat, "from SETTINGS")
 	}
 	if c.BaseURL == "" && c.Production() {
 		for _, h := range c.AllowedHosts {
 			if !strings.HasPrefix(h, ".") && h != "*" {
 				c.BaseURL = "https://" + h
+				c.setDerived("BASE_URL", c.BaseURL, "from ALLOWED_HOSTS")
 				break
 			}
+		}
+	}
+}
+
+// setDerived records the effective value of an option whose default came
+// from other options.
+func (c *Config) setDerived(name, value, source string) {
+	for i := range c.values {
+		if c.values[i].Name == name {
+			c.values[i].Value, c.values[i].Source = value, source
 		}
 	}
 }
