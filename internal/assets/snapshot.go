@@ -19,10 +19,11 @@ type snapshot struct {
 	byName map[string]*asset
 }
 
-// newSnapshot fingerprints and compresses compiled files. A file and its
-// source map share one hash, taken over both, so the map a browser
-// fetches next to a file (its sourceMappingURL is relative) always
-// belongs to that file.
+// newSnapshot fingerprints compiled files. A file and its source map
+// share one hash, taken over both, so the map a browser fetches next to
+// a file (its sourceMappingURL is relative) always belongs to that file.
+// A file's gzip copy is taken from files[name+".gz"] when present, and
+// made here otherwise.
 func newSnapshot(files map[string][]byte) (*snapshot, error) {
 	snap := &snapshot{byName: make(map[string]*asset, len(files))}
 	for _, entry := range pipeline.EntryPoints {
@@ -39,7 +40,7 @@ func newSnapshot(files map[string][]byte) (*snapshot, error) {
 		sum.Write(sourceMap)
 		hash := hex.EncodeToString(sum.Sum(nil))[:hashLen]
 		for name, data := range map[string][]byte{entry: body, entry + ".map": sourceMap} {
-			a, err := newAsset(name, hash, data)
+			a, err := newAsset(name, hash, data, files[name+".gz"])
 			if err != nil {
 				return nil, err
 			}

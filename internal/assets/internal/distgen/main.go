@@ -22,7 +22,7 @@ func main() {
 	}
 }
 
-// run compiles -src into -out, replacing the files there that the
+// run compiles -src into -out, with a gzip copy of each file, replacing the files there that the
 // compilation produces and removing any others, so a renamed entry point
 // leaves nothing stale behind.
 func run(args []string, stderr io.Writer) error {
@@ -40,6 +40,15 @@ func run(args []string, stderr io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("compile %s: %w", *src, err)
 	}
+	files := make(map[string][]byte, 2*len(compiled.Files))
+	for name, data := range compiled.Files {
+		gz, err := pipeline.Gzip(data)
+		if err != nil {
+			return fmt.Errorf("gzip %s: %w", name, err)
+		}
+		files[name] = data
+		files[name+".gz"] = gz
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", *out, err)
 	}
@@ -48,19 +57,19 @@ func run(args []string, stderr io.Writer) error {
 		return fmt.Errorf("list %s: %w", *out, err)
 	}
 	for _, e := range old {
-		if _, keep := compiled.Files[e.Name()]; !keep && !e.IsDir() {
+		if _, keep := files[e.Name()]; !keep && !e.IsDir() {
 			if err := os.Remove(filepath.Join(*out, e.Name())); err != nil {
 				return fmt.Errorf("remove stale %s: %w", e.Name(), err)
 			}
 		}
 	}
-	names := make([]string, 0, len(compiled.Files))
-	for name := range compiled.Files {
+	names := make([]string, 0, len(files))
+	for name := range files {
 		names = append(names, name)
 	}
 	slices.Sort(names)
 	for _, name := range names {
-		if err := os.WriteFile(filepath.Join(*out, name), compiled.Files[name], 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(*out, name), files[name], 0o644); err != nil {
 			return fmt.Errorf("write %s: %w", name, err)
 		}
 	}
