@@ -3,8 +3,8 @@ package assets
 import (
 	"bytes"
 	"compress/gzip"
-	"io"
 	"encoding/json"
+	"io"
 	"io/fs"
 	"os"
 	"regexp"
