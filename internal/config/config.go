@@ -99,7 +99,7 @@ type Database struct {
 type Setting struct {
 	Name   string
 	Value  string // "********" for a secret that is set
-	Source string // the variable it was read from, a flag, or "default"
+	Source string // the variable or flag it was read from, "default", "unset" or how it was derived
 }
 
 // Production reports whether c is the production profile.
@@ -150,6 +150,9 @@ func load(getenv func(string) string, flags map[string]string) (*Config, error) 
 		raw, source := lookup(o, getenv, flags)
 		if raw == "" {
 			raw, source = o.Default, "default"
+			if raw == "" {
+				source = "unset"
+			}
 		}
 		if raw != "" {
 			if err := o.apply(c, raw); err != nil {
