@@ -6,45 +6,46 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Reader reads a fileset named by its prefix (prefix.bed, .bim, .fam): the
-// sample and marker tables whole, the genotypes one marker at a time.
+// sample table whole, the markers and their genotypes one at a time, so a
+// genome-wide scan holds neither the marker table nor the genotype matrix.
 type Reader struct {
-	Samples  []Sample
-	Variants []Variant
-	bedFile  *os.File
-	bed      *BedReader
-	next     int
+	Samples []Sample
+	bedFile *os.File
+	bimFile *os.File
+	bed     *BedReader
+	bim     *bufio.Scanner
+	line    int
+	prefix  string
 }
 
-// Open reads prefix.fam and prefix.bim and opens prefix.bed for streaming.
+// Open reads prefix.fam and opens prefix.bim and prefix.bed for streaming.
 func Open(prefix string) (*Reader, error) {
 	samples, err := readFile(prefix+".fam", ReadFam)
 	if err != nil {
 		return nil, fmt.Errorf("plinkfile.Open(%q): %w", prefix, err)
 	}
-	variants, err := readFile(prefix+".bim", ReadBim)
+	bimFile, err := os.Open(prefix + ".bim")
 	if err != nil {
 		return nil, fmt.Errorf("plinkfile.Open(%q): %w", prefix, err)
 	}
-	f, err := os.Open(prefix + ".bed")
+	bedFile, err := os.Open(prefix + ".bed")
 	if err != nil {
+		bimFile.Close()
 		return nil, fmt.Errorf("plinkfile.Open(%q): %w", prefix, err)
 	}
-	if st, err := f.Stat(); err == nil {
-		want := 3 + int64(len(variants))*int64(RecordLen(len(samples)))
-		if st.Size() != want {
-			f.Close()
-			return nil, fmt.Errorf("plinkfile.Open(%q): .bed has %d bytes, want %d for %d samples x %d markers", prefix, st.Size(), want, len(samples), len(variants))
-		}
-	}
-	bed, err := NewBedReader(f, len(samples))
+	bed, err := NewBedReader(bedFile, len(samples))
 	if err != nil {
-		f.Close()
+		bimFile.Close()
+		bedFile.Close()
 		return nil, fmt.Errorf("plinkfile.Open(%q): %w", prefix, err)
 	}
-	return &Reader{Samples: samples, Variants: variants, bedFile: f, bed: bed}, nil
+	sc := bufio.NewScanner(bimFile)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	return &Reader{Samples: samples, bedFile: bedFile, bimFile: bimFile, bed: bed, bim: sc, prefix: prefix}, nil
 }
 
 func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
@@ -58,23 +59,40 @@ func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
 }
 
 // Next fills rec (of length RecordLen(len(Samples))) with the next marker's
-// genotypes and returns its .bim row; io.EOF after the last marker.
+// genotypes and returns its .bim row; io.EOF after the last marker. A .bed
+// with more or fewer records than the .bim has lines is an error.
 func (r *Reader) Next(rec []byte) (Variant, error) {
-	if r.next == len(r.Variants) {
-		return Variant{}, io.EOF
-	}
-	if err := r.bed.Read(rec); err != nil {
-		if errors.Is(err, io.EOF) {
-			err = io.ErrUnexpectedEOF
+	for r.bim.Scan() {
+		r.line++
+		f := strings.Fields(r.bim.Text())
+		if len(f) == 0 {
+			continue
 		}
-		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %w", err)
+		v, err := parseBimFields(f)
+		if err != nil {
+			return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bim line %d: %w", r.prefix, r.line, err)
+		}
+		if err := r.bed.Read(rec); err != nil {
+			if errors.Is(err, io.EOF) {
+				err = io.ErrUnexpectedEOF
+			}
+			return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bed ends before marker %s: %w", r.prefix, v.ID, err)
+		}
+		return v, nil
 	}
-	r.next++
-	return r.Variants[r.next-1], nil
+	if err := r.bim.Err(); err != nil {
+		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bim: %w", r.prefix, err)
+	}
+	if err := r.bed.Read(rec); !errors.Is(err, io.EOF) {
+		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bed has more records than %s.bim has markers", r.prefix, r.prefix)
+	}
+	return Variant{}, io.EOF
 }
 
-// Close closes the .bed file.
-func (r *Reader) Close() error { return r.bedFile.Close() }
+// Close closes the .bed and .bim files.
+func (r *Reader) Close() error {
+	return errors.Join(r.bedFile.Close(), r.bimFile.Close())
+}
 
 // Writer writes a fileset marker by marker: each Write appends one .bim line
 // and one .bed record, so an export holds one marker in memory at a time.

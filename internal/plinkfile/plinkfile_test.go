@@ -91,7 +91,8 @@ func TestOpenRejectsBadBed(t *testing.T) {
 	}{
 		{"not a bed", []byte("hell"), "magic bytes"},
 		{"individual-major", []byte{0x6c, 0x1b, 0x00, 0}, "SNP-major"},
-		{"cut short", []byte{0x6c, 0x1b, 0x01}, "want 4"},
+		{"cut short", []byte{0x6c, 0x1b, 0x01}, "ends before marker rs1"},
+		{"too long", []byte{0x6c, 0x1b, 0x01, 0, 0}, "more records"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -101,7 +102,13 @@ func TestOpenRejectsBadBed(t *testing.T) {
 			os.WriteFile(prefix+".bed", tt.bed, 0o644)
 			r, err := Open(prefix)
 			if err == nil {
+				for err == nil {
+					_, err = r.Next(make([]byte, 1))
+				}
 				r.Close()
+				if errors.Is(err, io.EOF) {
+					err = nil
+				}
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Open: %v, want an error saying %q", err, tt.want)
