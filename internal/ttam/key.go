@@ -34,7 +34,7 @@ const maxKeyLine = 4 << 10
 func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), maxKeyLine)
-	key := &GenomeKey{}
+	var rows keyBuilder
 	chroms := map[string]string{} // one string per chromosome name
 	header := false
 	line := 0
@@ -58,8 +58,8 @@ func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 			continue
 		}
 		index, err := strconv.Atoi(string(fields[0]))
-		if err != nil || index != len(key.Markers) {
-			return nil, fmt.Errorf("ttam: genome key line %d: index %q, want %d", line, clip(string(fields[0]), 20), len(key.Markers))
+		if err != nil || index != rows.n {
+			return nil, fmt.Errorf("ttam: genome key line %d: index %q, want %d", line, clip(string(fields[0]), 20), rows.n)
 		}
 		pos, err := strconv.ParseInt(string(fields[3]), 10, 64)
 		if err != nil || pos < 0 {
@@ -76,7 +76,7 @@ func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 			chrom = string(fields[2])
 			chroms[chrom] = chrom
 		}
-		key.Markers = append(key.Markers, KeyMarker{ID: string(fields[1]), Chromosome: chrom, Position: pos})
+		rows.add(fields[1], chrom, pos)
 	}
 	if err := sc.Err(); err != nil {
 		return nil, fmt.Errorf("ttam: genome key after line %d: %w", line, err)
@@ -84,7 +84,44 @@ func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 	if !header {
 		return nil, fmt.Errorf("ttam: genome key has no header line")
 	}
-	return key, nil
+	return rows.key(), nil
+}
+
+// keyBuilder collects key rows in fixed-size chunks and every id in one
+// buffer, so that a million-row key costs a handful of allocations instead
+// of a million strings and a slice regrown twenty times.
+type keyBuilder struct {
+	chunks [][]KeyMarker
+	ids    []byte
+	ends   []int
+	n      int
+}
+
+const keyChunk = 1 << 16
+
+func (b *keyBuilder) add(id []byte, chrom string, pos int64) {
+	if len(b.chunks) == 0 || len(b.chunks[len(b.chunks)-1]) == keyChunk {
+		b.chunks = append(b.chunks, make([]KeyMarker, 0, keyChunk))
+	}
+	last := &b.chunks[len(b.chunks)-1]
+	*last = append(*last, KeyMarker{Chromosome: chrom, Position: pos})
+	b.ids = append(b.ids, id...)
+	b.ends = append(b.ends, len(b.ids))
+	b.n++
+}
+
+func (b *keyBuilder) key() *GenomeKey {
+	markers := make([]KeyMarker, 0, b.n)
+	for _, c := range b.chunks {
+		markers = append(markers, c...)
+	}
+	ids := string(b.ids)
+	start := 0
+	for i, end := range b.ends {
+		markers[i].ID = ids[start:end]
+		start = end
+	}
+	return &GenomeKey{Markers: markers}
 }
 
 // splitTabs splits b into exactly four tab-separated fields.
