@@ -12,6 +12,7 @@ type asset struct {
 	name        string
 	hash        string
 	contentType string
+	url         string // "/static/<hash>/<name>", made once for every page render
 	body        []byte
 	gzipped     []byte // nil when gzip would not make the file smaller
 }
@@ -28,10 +29,12 @@ func newAsset(name, hash string, data, gz []byte) (*asset, error) {
 	if len(gz) >= len(data) {
 		gz = nil
 	}
-	return &asset{name: name, hash: hash, contentType: contentType(name), body: data, gzipped: gz}, nil
-}
-
-// url is the path pages link the asset at.
-func (a *asset) url() string {
-	return "/static/" + a.hash + "/" + a.name
+	return &asset{
+		name:        name,
+		hash:        hash,
+		contentType: contentType(name),
+		url:         "/static/" + hash + "/" + name,
+		body:        data,
+		gzipped:     gz,
+	}, nil
 }

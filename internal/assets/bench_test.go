@@ -53,3 +53,14 @@ func BenchmarkServe(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkURL measures what each page render pays per linked file.
+func BenchmarkURL(b *testing.B) {
+	bundle := mustBuild(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		if bundle.URL("app.css") == "" {
+			b.Fatal("no URL")
+		}
+	}
+}

@@ -122,7 +122,7 @@ func (b *Bundle) URL(name string) string {
 		b.log.Error("assets: unknown asset name", "name", name)
 		return ""
 	}
-	return a.url()
+	return a.url
 }
 
 // Close stops the Debug watcher, if any, and waits for it to exit. It is

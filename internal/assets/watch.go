@@ -17,6 +17,9 @@ func (b *Bundle) watch(last [sha256.Size]byte, interval time.Duration) {
 	defer close(b.done)
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
+	// unreadable is set while the sources cannot be read, so a deleted
+	// directory is logged once rather than every interval.
+	unreadable := false
 	for {
 		select {
 		case <-b.stop:
@@ -25,9 +28,13 @@ func (b *Bundle) watch(last [sha256.Size]byte, interval time.Duration) {
 		}
 		digest, err := sourcesDigest(b.sources)
 		if err != nil {
-			b.log.Error("assets: reading sources", "err", err)
+			if !unreadable {
+				b.log.Error("assets: reading sources; still serving the previous build", "err", err)
+			}
+			unreadable = true
 			continue
 		}
+		unreadable = false
 		if digest == last {
 			continue
 		}
