@@ -93,18 +93,28 @@ func linear(args []string, stdout io.Writer) error {
 		return err
 	}
 	opt := association.Options{Convention: association.PLINK2, NoXSex: *withCovar, Workers: *threads}
-	res, err := association.LinearScan(context.Background(), association.PlinkMarkers(r), c, opt)
+	dst := io.Discard
+	if *out != "" {
+		f, err := os.Create(*out)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		dst = f
+	}
+	w := newResultWriter(dst)
+	markers := 0
+	err = association.LinearScanEach(context.Background(), association.PlinkMarkers(r), c, opt, func(res *association.Result) error {
+		markers++
+		return w.write(res)
+	})
+	if err == nil {
+		err = w.flush()
+	}
 	if err != nil {
 		return err
 	}
-	scanned := time.Since(start)
-	if *out != "" {
-		if err := writeResults(*out, res); err != nil {
-			return err
-		}
-	}
-	fmt.Fprintf(stdout, "%d samples x %d markers: scan %.3fs, with output %.3fs, lambda %.3f\n",
-		len(r.Samples), len(res), scanned.Seconds(), time.Since(start).Seconds(), association.InflationFactor(res))
+	fmt.Fprintf(stdout, "%d samples x %d markers: %.3fs\n", len(r.Samples), markers, time.Since(start).Seconds())
 	return nil
 }
 
@@ -145,40 +155,43 @@ func readTable(path string) (*plinkfile.Table, error) {
 	return plinkfile.ReadTable(f)
 }
 
-func writeResults(path string, res []association.Result) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := bufio.NewWriterSize(f, 1<<20)
-	w.WriteString("#CHROM\tPOS\tID\tA1\tOBS_CT\tBETA\tSE\tT_STAT\tP\tLOG10_P\tERRCODE\n")
-	var b []byte
-	for _, r := range res {
-		b = append(b[:0], r.Chrom...)
-		b = append(b, '\t')
-		b = strconv.AppendInt(b, r.Pos, 10)
-		b = append(b, '\t')
-		b = append(b, r.ID...)
-		b = append(b, '\t')
-		b = append(b, r.A1...)
-		b = append(b, '\t')
-		b = strconv.AppendInt(b, int64(r.N), 10)
-		for _, v := range []float64{r.Beta, r.SE, r.Stat, r.P.P, -r.P.MinusLog10} {
-			b = append(b, '\t')
-			b = strconv.AppendFloat(b, v, 'g', 6, 64)
-		}
-		b = append(b, '\t')
-		if r.NotTestable == "" {
-			b = append(b, '.')
-		} else {
-			b = append(b, r.NotTestable...)
-		}
-		b = append(b, '\n')
-		w.Write(b)
-	}
-	if err := w.Flush(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
+// resultWriter writes results as tab-separated text, one line per
+// marker, as PLINK writes its reports.
+type resultWriter struct {
+	w *bufio.Writer
+	b []byte
 }
+
+func newResultWriter(dst io.Writer) *resultWriter {
+	w := &resultWriter{w: bufio.NewWriterSize(dst, 1<<20)}
+	w.w.WriteString("#CHROM\tPOS\tID\tA1\tOBS_CT\tBETA\tSE\tT_STAT\tP\tLOG10_P\tERRCODE\n")
+	return w
+}
+
+func (w *resultWriter) write(r *association.Result) error {
+	b := append(w.b[:0], r.Chrom...)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, r.Pos, 10)
+	b = append(b, '\t')
+	b = append(b, r.ID...)
+	b = append(b, '\t')
+	b = append(b, r.A1...)
+	b = append(b, '\t')
+	b = strconv.AppendInt(b, int64(r.N), 10)
+	for _, v := range []float64{r.Beta, r.SE, r.Stat, r.P.P, -r.P.MinusLog10} {
+		b = append(b, '\t')
+		b = strconv.AppendFloat(b, v, 'g', 6, 64)
+	}
+	b = append(b, '\t')
+	if r.NotTestable == "" {
+		b = append(b, '.')
+	} else {
+		b = append(b, r.NotTestable...)
+	}
+	b = append(b, '\n')
+	w.b = b
+	_, err := w.w.Write(b)
+	return err
+}
+
+func (w *resultWriter) flush() error { return w.w.Flush() }

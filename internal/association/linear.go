@@ -41,27 +41,29 @@ func linearFast(pr *prepared, t *byteTables, m *Marker, conv Convention, ws *lin
 	e := ws.e
 	e.copyFrom(pr.base)
 	if c.miss > 0 {
-		t.eachMissing(ws.words, func(i int) {
-			pr.fillRow(ws.row, i, 0)
-			e.add(ws.row, pr.y[i], -1)
-		})
+		if len(pr.covs) == 0 {
+			// Intercept only: a missing sample takes away its count, y
+			// and y^2, which is all of its row.
+			var sy, syy float64
+			t.eachMissing(ws.words, func(i int) {
+				sy += pr.y[i]
+				syy += pr.y[i] * pr.y[i]
+			})
+			e.xy[0] -= sy
+			e.yy -= syy
+		} else {
+			t.eachMissing(ws.words, func(i int) {
+				pr.fillRow(ws.row, i, 0)
+				e.add(ws.row, pr.y[i], -1)
+			})
+		}
 		// Subtracting the missing samples' rows leaves the intercept's
 		// count exact; rounding cannot creep into an integer this small.
 		e.n = float64(r.N)
 		e.xx[0] = e.n
 	}
 	t.sums(rec, ws.sums)
-	p := e.p
-	g := p - 1
-	sg := float64(c.het + 2*c.hom2)
-	e.xx[g] = sg
-	e.xx[g*p] = sg
-	for j := 1; j < g; j++ {
-		e.xx[j*p+g] = ws.sums[j]
-		e.xx[g*p+j] = ws.sums[j]
-	}
-	e.xx[g*p+g] = float64(c.het + 4*c.hom2)
-	e.xy[g] = ws.sums[0]
+	fillGenotype(e, ws.sums, float64(c.het+2*c.hom2), float64(c.het+4*c.hom2))
 	e.fit(&r)
 	if r.NotTestable == "" {
 		r.orient(a1IsAllele1)

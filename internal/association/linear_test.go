@@ -5,9 +5,9 @@ import (
 	"testing"
 )
 
-// TestLinearFastMatchesGeneric checks the table-driven path against the
-// sample-by-sample reference on every autosomal fixture marker, with and
-// without covariates.
+// TestLinearFastMatchesGeneric checks the table-driven paths against the
+// sample-by-sample reference on every fixture marker, autosomal and X,
+// with and without covariates, under each convention.
 func TestLinearFastMatchesGeneric(t *testing.T) {
 	f := loadFixture(t, "testdata/plink")
 	for _, covs := range []bool{false, true} {
@@ -17,13 +17,24 @@ func TestLinearFastMatchesGeneric(t *testing.T) {
 		}
 		tabs := newByteTables(pr)
 		ws := newLinearWorkspace(pr, tabs)
-		for _, conv := range []Convention{PLINK2, PLINK1Linear} {
+		for _, conv := range []Convention{PLINK2, PLINK1Linear, PLINK1Assoc} {
+			xm := conv.xModel(covs)
+			xd, err := newXDesign(f.cohort(t, "qt", covs), xm)
+			if err != nil {
+				t.Fatal(err)
+			}
+			wsX := newLinearWorkspace(xd.pr, xd.tabs)
 			for _, m := range f.markers {
-				if m.IsX() {
+				want := linearGeneric(pr, &m, conv, xm)
+				var got Result
+				switch {
+				case !m.IsX():
+					got = linearFast(pr, tabs, &m, conv, ws)
+				case xd.exact:
+					got = linearFastX(xd, &m, conv, wsX)
+				default:
 					continue
 				}
-				want := linearGeneric(pr, &m, conv, conv.xModel(false))
-				got := linearFast(pr, tabs, &m, conv, ws)
 				if got.A1 != want.A1 || got.N != want.N || got.NotTestable != want.NotTestable ||
 					!near(got.Beta, want.Beta) || !near(got.SE, want.SE) || !near(got.P.MinusLog10, want.P.MinusLog10) {
 					t.Fatalf("covariates %v, %v, %s: fast %+v, reference %+v", covs, conv, m.ID, got, want)

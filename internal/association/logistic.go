@@ -147,22 +147,24 @@ func cholSolve(l, b, x []float64, p int) {
 	}
 }
 
-// LogisticScan fits, for every marker, the additive logistic regression of
+// LogisticScanEach fits, for every marker, the additive logistic regression of
 // a binary phenotype (0 control, 1 case) on A1 dosage plus the cohort's
 // covariates (plus sex on X unless opt.NoXSex), by Newton's method. Beta is
 // the log odds ratio per copy of A1; Result.OddsRatio gives the ratio and
 // its 95% interval. Without covariates an autosomal marker's likelihood
 // depends only on case and control counts per genotype, which popcounts
 // give, so the fit runs on three rows instead of N.
-func LogisticScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options) ([]Result, error) {
+//
+// Results go to emit in the markers' order, as with LinearScanEach.
+func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options, emit func(*Result) error) error {
 	for i, y := range c.Phenotype {
 		if !math.IsNaN(y) && y != 0 && y != 1 {
-			return nil, phenolink.Errorf(phenolink.EINVALID, "binary phenotype of sample %d is %g: code controls 0 and cases 1", i+1, y)
+			return phenolink.Errorf(phenolink.EINVALID, "binary phenotype of sample %d is %g: code controls 0 and cases 1", i+1, y)
 		}
 	}
 	pr, err := prepare(c)
 	if err != nil {
-		return nil, fmt.Errorf("association.LogisticScan: %w", err)
+		return fmt.Errorf("association.LogisticScan: %w", err)
 	}
 	raw := make([]float64, pr.n)
 	copy(raw, c.Phenotype)
@@ -184,9 +186,17 @@ func LogisticScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Coh
 			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
 		}
 	}
-	res, err := scan(ctx, markers, pr.n, opt.Workers, newTest)
-	if err != nil {
-		return nil, fmt.Errorf("association.LogisticScan: %w", err)
+	if err := scan(ctx, markers, pr.n, opt.Workers, newTest, emit); err != nil {
+		return fmt.Errorf("association.LogisticScan: %w", err)
+	}
+	return nil
+}
+
+// LogisticScan is LogisticScanEach collecting the results in a slice.
+func LogisticScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options) ([]Result, error) {
+	var res []Result
+	if err := LogisticScanEach(ctx, markers, c, opt, collect(&res)); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

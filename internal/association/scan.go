@@ -30,6 +30,7 @@ type Options struct {
 const blockSize = 256
 
 type block struct {
+	seq     int
 	markers []Marker
 	buf     []byte
 	results []Result
@@ -38,19 +39,23 @@ type block struct {
 // markerTest fits one marker; each worker has its own, with its own scratch.
 type markerTest func(m *Marker) Result
 
-// scan streams markers through workers and returns their results in input
-// order. Only a bounded number of blocks of genotypes exist at once, so the
-// cohort's genotypes are never all in memory.
-func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int, newTest func() markerTest) ([]Result, error) {
+// scan streams markers through workers and hands each result to emit in
+// input order. Only a bounded number of blocks exist at once (a block's
+// genotypes and results are reused once emitted), so neither the cohort's
+// genotypes nor the scan's results need be in memory.
+func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int, newTest func() markerTest, emit func(*Result) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
 	recLen := plinkfile.RecordLen(n)
-	free := make(chan *block, 2*workers+1)
+	free := make(chan *block, 2*workers+2)
 	for range cap(free) {
-		free <- &block{markers: make([]Marker, 0, blockSize), buf: make([]byte, blockSize*recLen)}
+		free <- &block{markers: make([]Marker, 0, blockSize), buf: make([]byte, blockSize*recLen), results: make([]Result, blockSize)}
 	}
-	work := make(chan *block)
+	work := make(chan *block, cap(free))
+	done := make(chan *block, cap(free))
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
@@ -61,88 +66,139 @@ func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int
 				for i := range b.markers {
 					b.results[i] = test(&b.markers[i])
 				}
-				free <- b
+				done <- b
 			}
 		}()
 	}
-	var out [][]Result
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		pending := map[int]*block{}
+		next := 0
+		failed := false
+		for b := range done {
+			pending[b.seq] = b
+			for pb := pending[next]; pb != nil; pb = pending[next] {
+				delete(pending, next)
+				for i := range pb.markers {
+					if failed {
+						break
+					}
+					if err := emit(&pb.results[i]); err != nil {
+						failed = true
+						cancel(err)
+					}
+				}
+				next++
+				free <- pb
+			}
+		}
+	}()
+	err := produce(ctx, markers, n, recLen, free, work)
+	close(work)
+	wg.Wait()
+	close(done)
+	<-collected
+	if err == nil {
+		// Set when emit failed or the caller cancelled: the results are
+		// incomplete either way.
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("association.scan: %w", err)
+	}
+	return nil
+}
+
+// produce copies markers into blocks and sends them to the workers.
+func produce(ctx context.Context, markers iter.Seq2[*Marker, error], n, recLen int, free <-chan *block, work chan<- *block) error {
 	var cur *block
-	flush := func() {
-		if cur != nil && len(cur.markers) > 0 {
-			cur.results = make([]Result, len(cur.markers))
-			out = append(out, cur.results)
+	seq := 0
+	for m, err := range markers {
+		if err != nil {
+			return err
+		}
+		if len(m.Genotypes) < recLen {
+			return phenolink.Errorf(phenolink.EINVALID, "marker %s has %d genotype bytes, %d samples need %d", m.ID, len(m.Genotypes), n, recLen)
+		}
+		if cur == nil {
+			select {
+			case cur = <-free:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+			cur.markers = cur.markers[:0]
+			cur.seq = seq
+			seq++
+		}
+		k := len(cur.markers)
+		g := cur.buf[k*recLen : (k+1)*recLen]
+		copy(g, m.Genotypes)
+		mm := *m
+		mm.Genotypes = g
+		cur.markers = append(cur.markers, mm)
+		if len(cur.markers) == blockSize {
 			work <- cur
 			cur = nil
 		}
 	}
-	err := func() error {
-		for m, err := range markers {
-			if err != nil {
-				return err
-			}
-			if len(m.Genotypes) < recLen {
-				return phenolink.Errorf(phenolink.EINVALID, "marker %s has %d genotype bytes, %d samples need %d", m.ID, len(m.Genotypes), n, recLen)
-			}
-			if cur == nil {
-				if err := ctx.Err(); err != nil {
-					return err
-				}
-				cur = <-free
-				cur.markers = cur.markers[:0]
-			}
-			k := len(cur.markers)
-			g := cur.buf[k*recLen : (k+1)*recLen]
-			copy(g, m.Genotypes)
-			mm := *m
-			mm.Genotypes = g
-			cur.markers = append(cur.markers, mm)
-			if len(cur.markers) == blockSize {
-				flush()
-			}
-		}
-		flush()
-		return nil
-	}()
-	close(work)
-	wg.Wait()
-	if err != nil {
-		return nil, fmt.Errorf("association.scan: %w", err)
+	if cur != nil {
+		work <- cur
 	}
-	total := 0
-	for _, r := range out {
-		total += len(r)
-	}
-	results := make([]Result, 0, total)
-	for _, r := range out {
-		results = append(results, r...)
-	}
-	return results, nil
+	return nil
 }
 
-// LinearScan fits, for every marker, the additive linear regression of the
+// collect is an emit that appends results to a slice.
+func collect(out *[]Result) func(*Result) error {
+	return func(r *Result) error {
+		*out = append(*out, *r)
+		return nil
+	}
+}
+
+// LinearScanEach fits, for every marker, the additive linear regression of the
 // phenotype on A1 dosage (plus the cohort's covariates, plus sex on X
 // unless opt.NoXSex), over the samples with a phenotype, every covariate
-// and a call at that marker. Results come in the markers' order. The
-// iterator's Genotypes need stay valid only until the next step.
-func LinearScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options) ([]Result, error) {
+// and a call at that marker, and passes each result to emit in the
+// markers' order; emit's *Result is valid only during the call. The
+// iterator's Genotypes need stay valid only until its next step. A scan
+// holds a few blocks of markers and results at a time, whatever the number
+// of markers.
+func LinearScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options, emit func(*Result) error) error {
 	pr, err := prepare(c)
 	if err != nil {
-		return nil, fmt.Errorf("association.LinearScan: %w", err)
+		return fmt.Errorf("association.LinearScan: %w", err)
 	}
 	tabs := newByteTables(pr)
 	xm := opt.Convention.xModel(opt.NoXSex)
+	xd, err := newXDesign(c, xm)
+	if err != nil {
+		return fmt.Errorf("association.LinearScan: X chromosome: %w", err)
+	}
 	newTest := func() markerTest {
 		ws := newLinearWorkspace(pr, tabs)
+		wsX := newLinearWorkspace(xd.pr, xd.tabs)
 		return func(m *Marker) Result {
-			if m.IsX() {
-				return linearGeneric(pr, m, opt.Convention, xm)
+			switch {
+			case !m.IsX():
+				return linearFast(pr, tabs, m, opt.Convention, ws)
+			case xd.exact:
+				return linearFastX(xd, m, opt.Convention, wsX)
 			}
-			return linearFast(pr, tabs, m, opt.Convention, ws)
+			return linearGeneric(pr, m, opt.Convention, xm)
 		}
 	}
-	res, err := scan(ctx, markers, pr.n, opt.Workers, newTest)
-	if err != nil {
-		return nil, fmt.Errorf("association.LinearScan: %w", err)
+	if err := scan(ctx, markers, pr.n, opt.Workers, newTest, emit); err != nil {
+		return fmt.Errorf("association.LinearScan: %w", err)
+	}
+	return nil
+}
+
+// LinearScan is LinearScanEach collecting the results in a slice.
+func LinearScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options) ([]Result, error) {
+	var res []Result
+	if err := LinearScanEach(ctx, markers, c, opt, collect(&res)); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

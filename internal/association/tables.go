@@ -13,26 +13,47 @@ import (
 // covariate). A marker then costs one look-up per byte and statistic
 // instead of four multiply-adds, and never decodes its genotypes.
 type byteTables struct {
-	stats  int       // phenotype first, then each covariate
-	tab    []float64 // [byte position][byte value][stat]
-	words  int       // record length rounded up to whole 64-bit words
-	valid  []uint64  // low bit of each valid sample's pair set
-	nValid int
-	recLen int
+	stats int       // phenotype first, then each covariate
+	tab   []float64 // [byte position][byte value][stat]
+	words int       // record length rounded up to whole 64-bit words
+	valid []uint64  // low bit of each valid sample's pair set
+	// On X only: males' low bits, and how many allele-2 copies a male's
+	// homozygous code counts per .bed copy (1 or 0.5).
+	male      []uint64
+	maleScale float64
+	nValid    int
+	recLen    int
 }
 
 // lowBits selects the low bit of every two-bit genotype in a word.
 const lowBits = 0x5555555555555555
 
-func newByteTables(pr *prepared) *byteTables {
+func newByteTables(pr *prepared) *byteTables { return newTables(pr, nil) }
+
+// newXTables builds the tables of an X design: a male's call counts
+// xm.maleScale times its .bed copies, and a male heterozygous call counts as
+// missing, as PLINK sets it.
+func newXTables(pr *prepared, xm xModel) *byteTables { return newTables(pr, &xm) }
+
+func newTables(pr *prepared, xm *xModel) *byteTables {
 	recLen := plinkfile.RecordLen(pr.n)
 	s := 1 + len(pr.covs)
 	t := &byteTables{stats: s, tab: make([]float64, recLen*256*s), words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid}
 	t.valid = make([]uint64, t.words)
 	vals := make([]float64, s)
+	scale := make([]float64, pr.n)
+	if xm != nil {
+		t.male = make([]uint64, t.words)
+		t.maleScale = xm.maleScale
+	}
 	for i := range pr.n {
 		if pr.valid[i] {
 			t.valid[i/32] |= 1 << (uint(i%32) * 2)
+		}
+		scale[i] = 1
+		if xm != nil && pr.male[i] {
+			t.male[i/32] |= 1 << (uint(i%32) * 2)
+			scale[i] = xm.maleScale
 		}
 	}
 	for j := range recLen {
@@ -43,7 +64,11 @@ func newByteTables(pr *prepared) *byteTables {
 				if i >= pr.n || !pr.valid[i] {
 					continue
 				}
-				d := dosage2[b>>(2*k)&3]
+				g := b >> (2 * k) & 3
+				d := dosage2[g] * scale[i]
+				if t.male != nil && pr.male[i] && g == plinkfile.Het {
+					d = 0
+				}
 				vals[0] = pr.y[i]
 				for c, col := range pr.covs {
 					vals[c+1] = col[i]
