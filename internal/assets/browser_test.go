@@ -102,14 +102,18 @@ func TestScriptBehaviourInBrowser(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 45*time.Second)
 	defer cancel()
 
-	load := chromedp.Steps(
-		chromedp.Navigate(srv.URL+"/"),
+	load := func(t *testing.T) {
+		t.Helper()
+		if err := chromedp.Do(ctx, chromedp.Navigate(srv.URL+"/")); err != nil {
+			t.Fatal(err)
+		}
 		// The script ran under the page's CSP once it hides the button.
-		discard(chromedp.Poll[bool](`document.getElementById("switch").hidden`)),
-	)
+		waitInPage(t, ctx, `document.getElementById("switch").hidden`)
+	}
 
 	t.Run("data-confirm", func(t *testing.T) {
-		err := chromedp.Do(ctx, load,
+		load(t)
+		err := chromedp.Do(ctx,
 			// Stand in for the dialog: refuse first, then accept.
 			discard(chromedp.Evaluate[bool](`window.asked = []; window.confirm = (q) => { window.asked.push(q); return window.asked.length > 1; }; true`)),
 			chromedp.Click("#delete"),
@@ -127,7 +131,8 @@ func TestScriptBehaviourInBrowser(t *testing.T) {
 	})
 
 	t.Run("data-autosubmit", func(t *testing.T) {
-		err := chromedp.Do(ctx, load,
+		load(t)
+		err := chromedp.Do(ctx,
 			discard(chromedp.Evaluate[bool](`const s = document.getElementById("profile"); s.value = "bob"; s.dispatchEvent(new Event("change", {bubbles: true})); true`)),
 		)
 		if err != nil {
@@ -145,12 +150,8 @@ func TestScriptBehaviourInBrowser(t *testing.T) {
 		s.mu.Lock()
 		s.jobPolls = 0
 		s.mu.Unlock()
-		err := chromedp.Do(ctx, load,
-			discard(chromedp.Poll[bool](`document.getElementById("job").dataset.status === "done"`, chromedp.WithPollingTimeout(20*time.Second))),
-		)
-		if err != nil {
-			t.Fatal(err)
-		}
+		load(t)
+		waitInPage(t, ctx, `document.getElementById("job").dataset.status === "done"`)
 		got, err := chromedp.Run(ctx, chromedp.Evaluate[[]any](`[document.querySelector("#job [data-poll-message]").textContent, document.querySelector("#job progress").value]`))
 		if err != nil {
 			t.Fatal(err)
