@@ -18,6 +18,7 @@ func (b *Bundle) Handler() http.Handler {
 	return http.HandlerFunc(b.serve)
 }
 
+// serve answers one request for a built file from the current build.
 func (b *Bundle) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
