@@ -27,6 +27,7 @@ import (
 	"phenolink/internal/postgres"
 	"phenolink/internal/secretbox"
 	"phenolink/internal/sqlite"
+	"phenolink/internal/ttamsim"
 )
 
 // store is what the tests need of a database adapter.
@@ -177,8 +178,8 @@ func newTestApp(t *testing.T, o appOptions) *testApp {
 	}
 	s := Settings{
 		APIURL:                o.apiURL,
-		ClientID:              "phenolink-demo",
-		ClientSecret:          "phenolink-demo-secret",
+		ClientID:              ttamsim.DemoClient().ID,
+		ClientSecret:          ttamsim.DemoClient().Secret,
 		Scope:                 "basic names email",
 		MaxBodyBytes:          1 << 20,
 		MaxConcurrentRequests: 64,
