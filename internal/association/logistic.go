@@ -179,9 +179,10 @@ func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c 
 	newTest := func() markerTest {
 		ws := newLinearWorkspace(pr, tabs)
 		grouped := newLogisticFit(2)
+		perSample := map[int]*logisticFit{}
 		return func(m *Marker) Result {
 			if m.IsX() || len(pr.covs) > 0 {
-				return logisticGeneric(pr, raw, m, opt.Convention, xm)
+				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample)
 			}
 			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
 		}
@@ -241,7 +242,7 @@ func logisticGrouped(pr *prepared, t *byteTables, cases []uint64, m *Marker, con
 
 // logisticGeneric fits a marker sample by sample: with covariates, and on
 // X where males are coded by xm.
-func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel) Result {
+func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel, fits map[int]*logisticFit) Result {
 	isX := m.IsX()
 	c1, c2 := alleleCounts(m.Genotypes, pr.n, pr.male, isX)
 	a1IsAllele1 := conv.countsAllele1(c1, c2)
@@ -251,7 +252,14 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 	if withSex {
 		p++
 	}
-	f := newLogisticFit(p)
+	// A worker keeps one fit per model size (autosomes, X) and reuses
+	// its buffers from marker to marker.
+	f := fits[p]
+	if f == nil {
+		f = newLogisticFit(p)
+		fits[p] = f
+	}
+	f.reset()
 	row := make([]float64, p)
 	var counts [4]int
 	for i := range pr.n {

@@ -16,7 +16,7 @@ type Result struct {
 	Beta    float64
 	SE      float64
 	Stat    float64
-	R2      float64 // linear models without covariates: squared correlation
+	R2      float64 // linear models without covariates: squared correlation; NaN otherwise
 	P       PValue
 	Missing int // phenotyped samples dropped for a missing call
 	// NotTestable says why the marker has no estimate, "" when it has one.

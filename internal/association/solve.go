@@ -72,6 +72,7 @@ func (e *normalEquations) fit(r *Result) {
 	r.SE = sigma / lpp
 	r.Stat = z[p-1] / sigma
 	r.P = StudentTP(r.Stat, df)
+	r.R2 = math.NaN()
 	if p == 2 {
 		syy := e.yy - e.xy[0]*e.xy[0]/e.n
 		r.R2 = z[1] * z[1] / syy

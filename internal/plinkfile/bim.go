@@ -1,11 +1,8 @@
 package plinkfile
 
 import (
-	"bufio"
 	"fmt"
-	"io"
 	"strconv"
-	"strings"
 )
 
 // Variant is one row of a .bim file.
@@ -16,29 +13,6 @@ type Variant struct {
 	Pos     int64   // base-pair position
 	Allele1 string  // column 5: the allele that .bed code 00 is homozygous for
 	Allele2 string  // column 6: the allele that .bed code 11 is homozygous for
-}
-
-// ReadBim parses a whole .bim file. A marker table is small (600,000 rows
-// take tens of megabytes) next to the genotypes, which are streamed.
-func ReadBim(r io.Reader) ([]Variant, error) {
-	var vs []Variant
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), 1<<20)
-	for line := 1; sc.Scan(); line++ {
-		f := strings.Fields(sc.Text())
-		if len(f) == 0 {
-			continue
-		}
-		v, err := parseBimFields(f)
-		if err != nil {
-			return nil, fmt.Errorf("plinkfile.ReadBim: line %d: %w", line, err)
-		}
-		vs = append(vs, v)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("plinkfile.ReadBim: %w", err)
-	}
-	return vs, nil
 }
 
 func parseBimFields(f []string) (Variant, error) {
