@@ -71,3 +71,30 @@ func BenchmarkLinearScan(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkLogisticScan reports the time per marker of the logistic scan:
+// popcount tables without covariates, Newton's method over every sample
+// with them.
+func BenchmarkLogisticScan(b *testing.B) {
+	ms, c := benchData(2000, 4096)
+	for i, y := range c.Phenotype {
+		c.Phenotype[i] = 0
+		if y > 0.3 {
+			c.Phenotype[i] = 1
+		}
+	}
+	for _, covs := range []bool{false, true} {
+		cc := *c
+		if !covs {
+			cc.Covariates = nil
+		}
+		b.Run(fmt.Sprintf("N=2000/covariates=%v", covs), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := LogisticScan(context.Background(), sliceMarkers(ms), &cc, Options{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ms)), "ns/marker")
+		})
+	}
+}

@@ -1,0 +1,144 @@
+package association
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"runtime"
+	"sync"
+
+	"phenolink/internal/phenolink"
+	"phenolink/internal/plinkfile"
+)
+
+// blockSize is how many markers travel to a worker together: enough to
+// make the hand-off cost nothing per marker, few enough that the scan holds
+// only a few hundred kilobytes of genotypes per worker at N = 2,000.
+const blockSize = 256
+
+type block struct {
+	seq     int
+	markers []Marker
+	buf     []byte
+	results []Result
+}
+
+// markerTest fits one marker; each worker has its own, with its own scratch.
+type markerTest func(m *Marker) Result
+
+// scan streams markers through workers and hands each result to emit in
+// input order. Only a bounded number of blocks exist at once (a block's
+// genotypes and results are reused once emitted), so neither the cohort's
+// genotypes nor the scan's results need be in memory.
+func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int, newTest func() markerTest, emit func(*Result) error) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	recLen := plinkfile.RecordLen(n)
+	free := make(chan *block, 2*workers+2)
+	for range cap(free) {
+		free <- &block{markers: make([]Marker, 0, blockSize), buf: make([]byte, blockSize*recLen), results: make([]Result, blockSize)}
+	}
+	work := make(chan *block, cap(free))
+	done := make(chan *block, cap(free))
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			test := newTest()
+			for b := range work {
+				for i := range b.markers {
+					b.results[i] = test(&b.markers[i])
+				}
+				done <- b
+			}
+		}()
+	}
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		pending := map[int]*block{}
+		next := 0
+		failed := false
+		for b := range done {
+			pending[b.seq] = b
+			for pb := pending[next]; pb != nil; pb = pending[next] {
+				delete(pending, next)
+				for i := range pb.markers {
+					if failed {
+						break
+					}
+					if err := emit(&pb.results[i]); err != nil {
+						failed = true
+						cancel(err)
+					}
+				}
+				next++
+				free <- pb
+			}
+		}
+	}()
+	err := produce(ctx, markers, n, recLen, free, work)
+	close(work)
+	wg.Wait()
+	close(done)
+	<-collected
+	if err == nil {
+		// Set when emit failed or the caller cancelled: the results are
+		// incomplete either way.
+		err = context.Cause(ctx)
+	}
+	if err != nil {
+		return fmt.Errorf("association.scan: %w", err)
+	}
+	return nil
+}
+
+// produce copies markers into blocks and sends them to the workers.
+func produce(ctx context.Context, markers iter.Seq2[*Marker, error], n, recLen int, free <-chan *block, work chan<- *block) error {
+	var cur *block
+	seq := 0
+	for m, err := range markers {
+		if err != nil {
+			return err
+		}
+		if len(m.Genotypes) < recLen {
+			return phenolink.Errorf(phenolink.EINVALID, "marker %s has %d genotype bytes, %d samples need %d", m.ID, len(m.Genotypes), n, recLen)
+		}
+		if cur == nil {
+			select {
+			case cur = <-free:
+			case <-ctx.Done():
+				return context.Cause(ctx)
+			}
+			cur.markers = cur.markers[:0]
+			cur.seq = seq
+			seq++
+		}
+		k := len(cur.markers)
+		g := cur.buf[k*recLen : (k+1)*recLen]
+		copy(g, m.Genotypes)
+		mm := *m
+		mm.Genotypes = g
+		cur.markers = append(cur.markers, mm)
+		if len(cur.markers) == blockSize {
+			work <- cur
+			cur = nil
+		}
+	}
+	if cur != nil {
+		work <- cur
+	}
+	return nil
+}
+
+// collect is an emit that appends results to a slice.
+func collect(out *[]Result) func(*Result) error {
+	return func(r *Result) error {
+		*out = append(*out, *r)
+		return nil
+	}
+}
