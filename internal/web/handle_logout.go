@@ -11,7 +11,8 @@ import (
 
 // handleLogout signs the person out here and at 23andMe: it forgets their
 // tokens, destroys the session and sends the browser through the API's
-// logout, which returns it to the start page.
+// logout. The API returns browsers only to a registered redirect URI, so the
+// way back is /receive_code/, which sends a bare visit to the start page.
 func handleLogout(s Settings, pages *renderer, sessions *scs.SessionManager, tokens phenolink.TokenStore, a *api) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
@@ -25,6 +26,6 @@ func handleLogout(s Settings, pages *renderer, sessions *scs.SessionManager, tok
 			pages.error(w, r, fmt.Errorf("destroy session: %w", err))
 			return
 		}
-		http.Redirect(w, r, a.logoutURL(publicBase(r, s)+"/"), http.StatusSeeOther)
+		http.Redirect(w, r, a.logoutURL(redirectURI(r, s)), http.StatusSeeOther)
 	})
 }

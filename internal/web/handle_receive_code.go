@@ -29,6 +29,12 @@ func handleReceiveCode(log *slog.Logger, s Settings, pages *renderer, sessions *
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		q := r.URL.Query()
+		if len(q) == 0 {
+			// The API's logout returns here, the only address it trusts
+			// for this app, with nothing to finish.
+			http.Redirect(w, r, "/", http.StatusSeeOther)
+			return
+		}
 		want := sessions.PopString(ctx, keyOAuthState)
 		verifier := sessions.PopString(ctx, keyOAuthVerify)
 		back, ok := safeReturnPath(sessions.GetString(ctx, keyReturnTo))
