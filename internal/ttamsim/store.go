@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// errWiderScope is the failure of a request for more scope than granted;
+// it is checked before a code or refresh token is spent.
+const errWiderScope = "The requested scope is invalid, unknown, or malformed."
+
 // codeTTL is how long an authorization code can be exchanged.
 const codeTTL = 10 * time.Minute
 
@@ -74,7 +78,7 @@ func (s *tokenStore) newCode(g grant, redirectURI, challenge, method string, now
 // redeemCode checks a code and marks it used. A second use revokes every
 // token issued from the first (RFC 6749 section 10.5). It returns an OAuth
 // error description on failure.
-func (s *tokenStore) redeemCode(code, clientID, redirectURI, verifier string, now time.Time) (grant, string, string) {
+func (s *tokenStore) redeemCode(code, clientID, redirectURI, verifier string, narrow scopeSet, now time.Time) (grant, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.codes[code]
@@ -93,6 +97,8 @@ func (s *tokenStore) redeemCode(code, clientID, redirectURI, verifier string, no
 		return grant{}, "", "The redirect_uri does not match the one used to authorize."
 	case !pkceMatches(c.challenge, c.method, verifier):
 		return grant{}, "", "The code_verifier does not match the code_challenge."
+	case narrow != nil && !narrow.subsetOf(c.scope):
+		return grant{}, "", errWiderScope
 	}
 	c.used = true
 	return c.grant, c.family, ""
@@ -127,7 +133,7 @@ func (s *tokenStore) issue(g grant, family string, expires time.Time) (access, r
 
 // rotate retires a refresh token and returns its grant, or an OAuth error
 // description when it cannot be used.
-func (s *tokenStore) rotate(token, clientID string) (grant, string, string) {
+func (s *tokenStore) rotate(token, clientID string, narrow scopeSet) (grant, string, string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	r, ok := s.refresh[token]
@@ -140,6 +146,8 @@ func (s *tokenStore) rotate(token, clientID string) (grant, string, string) {
 		return grant{}, "", "The refresh token was revoked."
 	case r.clientID != clientID:
 		return grant{}, "", "The refresh token was issued to another client."
+	case narrow != nil && !narrow.subsetOf(r.scope):
+		return grant{}, "", errWiderScope
 	}
 	r.rotated = true
 	return r.grant, r.family, ""

@@ -36,32 +36,36 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 		g       grant
 		family  string
 		problem string
+		narrow  scopeSet // a client may narrow, never widen, its scope
 	)
+	if requested := f.Get("scope"); requested != "" {
+		var err error
+		if narrow, err = parseScope(requested); err != nil {
+			return errorf(http.StatusBadRequest, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
+		}
+	}
 	switch f.Get("grant_type") {
 	case "authorization_code":
 		if f.Get("code") == "" {
 			return errorf(http.StatusBadRequest, "invalid_request", "The code parameter is missing.")
 		}
-		g, family, problem = s.tokens.redeemCode(f.Get("code"), client.ID, f.Get("redirect_uri"), f.Get("code_verifier"), s.now())
+		g, family, problem = s.tokens.redeemCode(f.Get("code"), client.ID, f.Get("redirect_uri"), f.Get("code_verifier"), narrow, s.now())
 	case "refresh_token":
 		if f.Get("refresh_token") == "" {
 			return errorf(http.StatusBadRequest, "invalid_request", "The refresh_token parameter is missing.")
 		}
-		g, family, problem = s.tokens.rotate(f.Get("refresh_token"), client.ID)
+		g, family, problem = s.tokens.rotate(f.Get("refresh_token"), client.ID, narrow)
 	case "":
 		return errorf(http.StatusBadRequest, "invalid_request", "The grant_type parameter is missing.")
 	default:
 		return errorf(http.StatusBadRequest, "unauthorized_client", "The client may use only the authorization_code and refresh_token grants.")
 	}
-	if problem != "" {
+	switch {
+	case problem == errWiderScope:
+		return errorf(http.StatusBadRequest, "invalid_scope", "%s", problem)
+	case problem != "":
 		return errorf(http.StatusBadRequest, "invalid_grant", "%s", problem)
-	}
-	// A client may narrow, never widen, the scope it was granted.
-	if requested := f.Get("scope"); requested != "" {
-		narrow, err := parseScope(requested)
-		if err != nil || !narrow.subsetOf(g.scope) {
-			return errorf(http.StatusBadRequest, "invalid_scope", "The requested scope is invalid, unknown, or malformed.")
-		}
+	case narrow != nil:
 		g.scope = narrow
 	}
 	lifetime := s.cfg.TokenTTL
