@@ -86,8 +86,11 @@ func (rn *renderer) signInAgain(w http.ResponseWriter, r *http.Request) {
 			}
 		}
 		if err := r.ParseForm(); err == nil {
-			rn.sessions.Put(ctx, keyPendingForm, r.PostForm.Encode())
-			rn.sessions.Put(ctx, keyPendingPath, pathOnly(back))
+			// Only small forms are kept, so a session row stays small.
+			if enc := r.PostForm.Encode(); len(enc) <= maxPendingForm {
+				rn.sessions.Put(ctx, keyPendingForm, enc)
+				rn.sessions.Put(ctx, keyPendingPath, pathOnly(back))
+			}
 		}
 	}
 	if _, ok := safeReturnPath(back); !ok {
@@ -95,6 +98,9 @@ func (rn *renderer) signInAgain(w http.ResponseWriter, r *http.Request) {
 	}
 	http.Redirect(w, r, "/login/?next="+url.QueryEscape(back), http.StatusSeeOther)
 }
+
+// maxPendingForm bounds the form values kept across a sign-in.
+const maxPendingForm = 8 << 10
 
 // restoredForm returns form values kept by signInAgain, once, when the
 // person is back on the page they submitted them from.
