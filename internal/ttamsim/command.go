@@ -97,8 +97,13 @@ func (c *commandFlags) define(fs *flag.FlagSet, getenv func(string) string) erro
 	return errors.Join(errs...)
 }
 
-// Command runs `phenolink sim`: it serves the simulator on --addr until ctx
-// is cancelled, then shuts down gracefully.
+// Command runs `phenolink sim`: it prints the demo client's credentials and
+// the accounts, serves the simulator on --addr until ctx is cancelled, then
+// shuts down gracefully. Every flag has an environment variable that sets
+// its default: SIM_ADDR, SIM_SEED, SIM_MARKERS, SIM_TOKEN_TTL,
+// SIM_CLIENT_ID, SIM_CLIENT_SECRET, SIM_REDIRECT_URI (comma separated
+// lists), SIM_LATENCY, SIM_ERROR_RATE, SIM_RATE_LIMIT_RATE, SIM_RETRY_AFTER
+// and SIM_TOKEN_EXPIRY; --help lists them with the flags.
 func Command(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
 	fs.SetOutput(stderr)

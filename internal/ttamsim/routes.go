@@ -53,7 +53,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /res/txt/snps.data", s.withFaults(http.HandlerFunc(s.snpsData)))
 
 	mux.Handle("/", s.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return errorf(http.StatusNotFound, "not_found", "No endpoint at %s %s; see docs/23andme-api.md.", r.Method, r.URL.Path)
+		return notRouted(mux, w, r)
 	}))
 	return mux
 }
@@ -65,4 +65,22 @@ func (s *Server) handle(h func(http.ResponseWriter, *http.Request) error) http.H
 			s.writeError(w, r, err)
 		}
 	})
+}
+
+// notRouted answers a request no pattern took: 405 when the path exists
+// for another method, 404 otherwise, both with the JSON error body.
+func notRouted(mux *http.ServeMux, w http.ResponseWriter, r *http.Request) error {
+	var allowed []string
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := mux.Handler(probe); pattern != "/" && pattern != "" {
+			allowed = append(allowed, method)
+		}
+	}
+	if len(allowed) > 0 {
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		return errorf(http.StatusMethodNotAllowed, "invalid_request", "%s %s is not allowed; use %s.", r.Method, r.URL.Path, strings.Join(allowed, " or "))
+	}
+	return errorf(http.StatusNotFound, "not_found", "No endpoint at %s %s; see docs/23andme-api.md.", r.Method, r.URL.Path)
 }

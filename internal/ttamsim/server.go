@@ -10,7 +10,11 @@
 //   - Females' Y markers on their chip are no-calls: "--", is_no_call true.
 //   - A profile that is not genotyped has no marker on any chip: "__" in v1
 //     and is_assayed false in v3.
-//   - Unknown marker ids are 404 in v3 and 400 in v1, naming the id.
+//   - Unknown marker ids are 404 in v3 and 400 in v1, naming the id. A
+//     well-formed but contradictory query (end before start, or id together
+//     with accession_id or gene_name) is 422.
+//   - v3 list endpoints page with limit (1..10000, default 100) and offset;
+//     links.next is an absolute URL on the host the request named.
 //   - /res/txt/snps.data positions are 1-based like the raw file; v3 start
 //     and end are 0-based half-open.
 //   - With select_profile=true the authorize page also offers a radio

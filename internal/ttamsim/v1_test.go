@@ -235,3 +235,27 @@ func TestHaploidAndFemaleY(t *testing.T) {
 		}
 	}
 }
+
+func TestV1GenomesShape(t *testing.T) {
+	s := newSim(t, Config{})
+	code, body, _ := get(t, s, "/1/genomes/demo_profile_id/", DemoToken)
+	if code != 200 {
+		t.Fatalf("%d %s", code, body)
+	}
+	sameKeys(t, "genome", body, "id", "genome")
+	var list []json.RawMessage
+	getJSON(t, s, "/1/genomes", DemoToken, 200, &list)
+	if len(list) != 1 {
+		t.Errorf("%d genomes for one profile", len(list))
+	}
+	var demo []v1Genome
+	getJSON(t, s, "/1/demo/genomes/", DemoToken, 200, &demo)
+	if len(demo) != 2 || demo[0].ID != DemoMotherID || demo[0].Genome == demo[1].Genome || len(demo[1].Genome) != 2*testMarkers {
+		t.Errorf("demo genomes: %d", len(demo))
+	}
+	var names v1Names
+	getJSON(t, s, "/1/demo/names/", DemoToken, 200, &names)
+	if len(names.Profiles) != 2 || names.Profiles[1].ID != DemoFatherID {
+		t.Errorf("demo names %+v", names)
+	}
+}

@@ -135,6 +135,15 @@ func (s *Server) v3Markers(w http.ResponseWriter, r *http.Request, g grant) erro
 		return err
 	}
 	q := r.URL.Query()
+	given := 0
+	for _, name := range []string{"id", "accession_id", "gene_name"} {
+		if q.Has(name) {
+			given++
+		}
+	}
+	if given > 1 {
+		return errorf(http.StatusUnprocessableEntity, "invalid_request", "Give only one of id, accession_id and gene_name.")
+	}
 	var idx []int
 	switch {
 	case len(q["id"]) > 0:
@@ -213,7 +222,7 @@ func (s *Server) rangeIndexes(r *http.Request) ([]int, error) {
 		}
 	}
 	if end < start {
-		return nil, errorf(http.StatusBadRequest, "invalid_request", "end %d is before start %d.", end, start)
+		return nil, errorf(http.StatusUnprocessableEntity, "invalid_request", "end %d is before start %d.", end, start)
 	}
 	// The key is sorted by chromosome, then position.
 	lo := sort.Search(len(s.key), func(i int) bool {

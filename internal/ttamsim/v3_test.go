@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -253,4 +254,20 @@ func TestMarkerScope(t *testing.T) {
 	}
 	wantError(t, s, "/3/profile/"+a.Profiles[0].ID+"/report/caffeine_consumption/", access, 403, "insufficient_scope")
 	wantError(t, s, "/3/profile/demo_profile_id/", access, 404, "not_found")
+}
+
+func TestUnprocessableAndMethods(t *testing.T) {
+	s := newSim(t, Config{})
+	wantError(t, s, "/3/profile/demo_profile_id/marker/?accession_id=NC_000001.10&start=10&end=5", DemoToken, 422, "invalid_request")
+	wantError(t, s, "/3/profile/demo_profile_id/marker/?accession_id=NC_000001.10&gene_name=SYN1", DemoToken, 422, "invalid_request")
+	code, _, h := get(t, s, "/token/", "")
+	if code != 405 || h.Get("Allow") != "POST" {
+		t.Errorf("GET /token/: %d Allow %q", code, h.Get("Allow"))
+	}
+	req := httptest.NewRequest("DELETE", "/3/account/", nil)
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, req)
+	if rec.Code != 405 || rec.Header().Get("Allow") != "GET" {
+		t.Errorf("DELETE /3/account/: %d Allow %q", rec.Code, rec.Header().Get("Allow"))
+	}
 }
