@@ -20,15 +20,31 @@ func streamKey(seed int64, a, b uint64) uint64 {
 	return mix(mix(uint64(seed)^0x5bd1e9955bd1e995) + mix(a+golden) + mix(b^0xd6e8feb86659fd93))
 }
 
-// permute is a bijection on [0, 2^bits): xorshift and odd multiplications
-// modulo 2^bits are each invertible, so distinct inputs give distinct ids.
-func permute(x, key uint64, bits uint) uint64 {
-	mask := uint64(1)<<bits - 1
-	x &= mask
+// permutation is a bijection on [0, 2^bits): xorshift, odd multiplication
+// and xor with a constant are each invertible modulo 2^bits, so distinct
+// inputs give distinct outputs that look unrelated to their order.
+type permutation struct {
+	bits uint
+	mask uint64
+	mul  [3]uint64
+	xor  [3]uint64
+}
+
+func newPermutation(key uint64, bits uint) permutation {
+	p := permutation{bits: bits, mask: uint64(1)<<bits - 1}
 	for round := range uint64(3) {
-		x ^= x >> (bits / 2)
-		x = (x * (mix(key+round) | 1)) & mask
-		x ^= (mix(key^round) & mask) // xor with a constant is a bijection too
+		p.mul[round] = mix(key+round) | 1
+		p.xor[round] = mix(key^round) & p.mask
+	}
+	return p
+}
+
+func (p *permutation) apply(x uint64) uint64 {
+	x &= p.mask
+	for round := range 3 {
+		x ^= x >> (p.bits / 2)
+		x = (x * p.mul[round]) & p.mask
+		x ^= p.xor[round]
 	}
 	return x
 }

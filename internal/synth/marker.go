@@ -155,7 +155,8 @@ var (
 func drawAltFreq(rng *rand.Rand) float32 {
 	var minor float64
 	if rng.Float64() < rareShare {
-		minor = 0.001 + 0.049*math.Pow(rng.Float64(), 1.5)
+		u := rng.Float64()
+		minor = 0.001 + 0.049*u*math.Sqrt(u) // u^1.5 leans towards the rarest
 	} else {
 		minor = 0.05 + 0.45*rng.Float64()
 	}
@@ -191,17 +192,17 @@ func (g *geneNamer) next(rng *rand.Rand, newChromosome bool) string {
 // idWriter builds every id into one buffer so that the key holds substrings
 // of a single string instead of a million small allocations.
 type idWriter struct {
-	rsKey, iKey uint64
-	buf         []byte
-	ends        []int
+	rs, internal permutation
+	buf          []byte
+	ends         []int
 }
 
 func newIDWriter(seed int64, n int) *idWriter {
 	return &idWriter{
-		rsKey: streamKey(seed, 0x7273, 3),
-		iKey:  streamKey(seed, 0x69, 4),
-		buf:   make([]byte, 0, n*12), // "rs" and up to 9 digits, or "i" and 7
-		ends:  make([]int, 0, n),
+		rs:       newPermutation(streamKey(seed, 0x7273, 3), 28),
+		internal: newPermutation(streamKey(seed, 0x69, 4), 22),
+		buf:      make([]byte, 0, n*12), // "rs" and up to 9 digits, or "i" and 7
+		ends:     make([]int, 0, n),
 	}
 }
 
@@ -211,10 +212,10 @@ func newIDWriter(seed int64, n int) *idWriter {
 func (w *idWriter) add(index int, internal bool) {
 	if internal {
 		w.buf = append(w.buf, 'i')
-		w.buf = strconv.AppendUint(w.buf, 3_000_000+permute(uint64(index), w.iKey, 22), 10)
+		w.buf = strconv.AppendUint(w.buf, 3_000_000+w.internal.apply(uint64(index)), 10)
 	} else {
 		w.buf = append(w.buf, 'r', 's')
-		w.buf = strconv.AppendUint(w.buf, 1+permute(uint64(index), w.rsKey, 28), 10)
+		w.buf = strconv.AppendUint(w.buf, 1+w.rs.apply(uint64(index)), 10)
 	}
 	w.ends = append(w.ends, len(w.buf))
 }

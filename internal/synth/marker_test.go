@@ -165,8 +165,9 @@ func TestChromosomes(t *testing.T) {
 func TestPermuteIsBijective(t *testing.T) {
 	const bits = 16
 	seen := make([]bool, 1<<bits)
+	p := newPermutation(12345, bits)
 	for x := range uint64(1 << bits) {
-		y := permute(x, 12345, bits)
+		y := p.apply(x)
 		if seen[y] {
 			t.Fatalf("permute maps two inputs to %d", y)
 		}
