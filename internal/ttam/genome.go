@@ -64,9 +64,15 @@ func (c *Client) Genome(ctx context.Context, profileID string, key *GenomeKey) (
 
 // DecodeGenome decodes a packed genome string, two characters per marker of
 // key in key order, into one call per marker. "__" becomes
-// phenolink.NotOnChip and "--" phenolink.NoCall; a hemizygous call written
-// as a letter and "-" becomes a haploid call. A genome longer than the key
-// means the key is out of date and is an error.
+// phenolink.NotOnChip and "--" phenolink.NoCall. A genome longer than the
+// key means the key is out of date and is an error.
+//
+// The genome writes a hemizygous call as a doubled letter ("AA"), which
+// cannot be told from a homozygous one, so DecodeGenome restores haploid
+// calls where the biology settles it: every called MT and Y marker (Y is a
+// no-call in profiles without one), and the X markers of a profile with no
+// heterozygous call among at least MinXCallsForSex called X markers, the
+// sign of a single X. A letter padded with "-" is read as haploid too.
 func DecodeGenome(key *GenomeKey, genome string) ([]phenolink.Call, error) {
 	if len(genome)%2 != 0 {
 		return nil, fmt.Errorf("ttam: genome has odd length %d; want two characters per marker", len(genome))
@@ -76,14 +82,48 @@ func DecodeGenome(key *GenomeKey, genome string) ([]phenolink.Call, error) {
 		return nil, fmt.Errorf("ttam: genome has %d markers but the key only %d; fetch the key again", n, len(key.Markers))
 	}
 	calls := make([]phenolink.Call, n)
+	xCalled, xHet := 0, 0
 	for i := range calls {
 		c, ok := genomePairCall(genome[2*i], genome[2*i+1])
 		if !ok {
 			return nil, fmt.Errorf("ttam: genome marker %d (%s): %q is not a call", i, key.Markers[i].ID, genome[2*i:2*i+2])
 		}
+		switch key.Markers[i].Chromosome {
+		case "MT", "Y":
+			c = haploid(c)
+		case "X":
+			if c.IsCalled() {
+				xCalled++
+				if c.First() != c.Second() && !c.IsHaploid() {
+					xHet++
+				}
+			}
+		}
 		calls[i] = c
 	}
+	if xCalled >= MinXCallsForSex && xHet == 0 {
+		for i := range calls {
+			if key.Markers[i].Chromosome == "X" {
+				calls[i] = haploid(calls[i])
+			}
+		}
+	}
 	return calls, nil
+}
+
+// MinXCallsForSex is how many called X markers without a heterozygous one
+// DecodeGenome needs before it reads the profile's X as single. A profile
+// with two X chromosomes shows heterozygous calls on a few percent of them
+// at least, so 20 all-homozygous calls make a second X very unlikely while
+// small test keys still work.
+const MinXCallsForSex = 20
+
+// haploid turns a doubled letter into the single-allele call it stands for.
+func haploid(c phenolink.Call) phenolink.Call {
+	if c.IsCalled() && c.First() == c.Second() {
+		return phenolink.Call(c.First() << 4)
+	}
+	return c
 }
 
 // genomePairCall reads one two-character call of a genome or v1 answer.
@@ -106,7 +146,7 @@ func genomePairCall(a, b byte) (phenolink.Call, bool) {
 func (c *Client) GenomeKey(ctx context.Context) (*GenomeKey, error) {
 	var key *GenomeKey
 	err := c.get(ctx, request{op: "ttam.GenomeKey", url: c.endpoint("/res/txt/snps.data", nil),
-		maxBytes: maxKeyBody, timeout: c.genomeTimeout,
+		maxBytes: maxKeyBody, timeout: c.genomeTimeout, accept: "text/plain, */*",
 		decode: func(r io.Reader) error {
 			var err error
 			key, err = ParseGenomeKey(r)

@@ -72,7 +72,7 @@ func TestDecodeGenome(t *testing.T) {
 		wantErr bool
 	}{
 		{"AG__T---", []string{"AG", "__", "T", "--"}, false},
-		{"GA--DIAA", []string{"AG", "--", "DI", "AA"}, false},
+		{"GA--DIAA", []string{"AG", "--", "DI", "A"}, false}, // MT is haploid
 		{"-C", []string{"C"}, false},
 		{"", nil, false},
 		{"AGC", nil, true},        // odd length
@@ -102,6 +102,50 @@ func TestDecodeGenome(t *testing.T) {
 	if calls[0] != phenolink.NotOnChip || calls[1] != phenolink.NoCall {
 		t.Errorf(`"__" and "--" decoded to %#x and %#x`, uint8(calls[0]), uint8(calls[1]))
 	}
+}
+
+func TestDecodeGenomeHaploidX(t *testing.T) {
+	xKey := func(n int) *GenomeKey {
+		k := &GenomeKey{}
+		for i := range n {
+			k.Markers = append(k.Markers, KeyMarker{ID: fmt.Sprintf("rs%d", i), Chromosome: "X", Position: int64(i + 1)})
+		}
+		k.Markers = append(k.Markers, KeyMarker{ID: "rs_auto", Chromosome: "2", Position: 1})
+		return k
+	}
+	tests := []struct {
+		name      string
+		xCalls    []string
+		wantFirst string
+	}{
+		{"single X", repeatCall("GG", MinXCallsForSex), "G"},
+		{"one heterozygous call", append(repeatCall("GG", MinXCallsForSex), "AG"), "GG"},
+		{"too few calls to tell", repeatCall("GG", MinXCallsForSex-1), "GG"},
+		{"no-calls do not count", append(repeatCall("GG", MinXCallsForSex-1), "--", "__"), "GG"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			key := xKey(len(tt.xCalls))
+			calls, err := DecodeGenome(key, strings.Join(tt.xCalls, "")+"TT")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if calls[0].String() != tt.wantFirst {
+				t.Errorf("first X call = %q, want %q", calls[0], tt.wantFirst)
+			}
+			if last := calls[len(calls)-1]; last.String() != "TT" {
+				t.Errorf("autosomal call = %q, want TT", last)
+			}
+		})
+	}
+}
+
+func repeatCall(c string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = c
+	}
+	return out
 }
 
 func TestClientGenome(t *testing.T) {
@@ -166,7 +210,9 @@ func FuzzGenomeKeyAndDecode(f *testing.F) {
 					t.Errorf("-- decoded to %v", c)
 				}
 			case c.IsHaploid():
-				if !strings.Contains(pair, "-") || !strings.Contains(pair, c.String()) {
+				chrom := key.Markers[i].Chromosome
+				doubled := pair[0] == pair[1] && (chrom == "MT" || chrom == "Y" || chrom == "X")
+				if !strings.Contains(pair, c.String()) || !strings.Contains(pair, "-") && !doubled {
 					t.Errorf("%q decoded to haploid %v", pair, c)
 				}
 			default:

@@ -25,6 +25,7 @@ type request struct {
 	auth     bool     // send the bearer token
 	maxBytes int64    // bound on the success body
 	timeout  time.Duration
+	accept   string // the Accept header; default application/json
 	// decode reads the success body; it must not retain it.
 	decode func(io.Reader) error
 }
@@ -92,7 +93,11 @@ func (c *Client) attempt(ctx context.Context, r request, tok *oauth2.Token, n in
 	if err != nil {
 		return &APIError{Kind: KindClient, Err: err}
 	}
-	req.Header.Set("Accept", "application/json")
+	accept := r.accept
+	if accept == "" {
+		accept = "application/json"
+	}
+	req.Header.Set("Accept", accept)
 	if tok != nil {
 		tok.SetAuthHeader(req)
 	}

@@ -70,7 +70,9 @@ func (c *Client) V1Names(ctx context.Context) (V1Names, error) {
 
 // Genotypes returns the profile's calls at locations, asking GenotypeChunk
 // at a time, in the order asked; locations the server leaves out are left
-// out here too. With embedded set it asks for format=embedded, which some
+// out here too. The v1 API writes a hemizygous call as a doubled letter, so
+// "AA" on X, Y or MT may stand for a single A (see DecodeGenome, which has
+// the whole genome to tell). With embedded set it asks for format=embedded, which some
 // deployments serve more cheaply; both answers decode the same.
 func (c *Client) Genotypes(ctx context.Context, profileID string, locations []string, embedded bool) ([]Genotype, error) {
 	pid, err := segment(fmt.Sprintf("ttam.Genotypes(%q)", profileID), profileID)

@@ -75,13 +75,14 @@ type Variant struct {
 
 // Call returns the profile's genotype at m: each variant's allele repeated
 // dosage times, as one packed call. A marker not assayed for the profile is
-// phenolink.NotOnChip and a no-call is phenolink.NoCall, so the two stay
-// distinct as in the v1 genome's "__" and "--".
+// phenolink.NotOnChip and an assayed marker without a call (is_no_call, a
+// null dosage, or is_genotyped false with no dosage) is phenolink.NoCall,
+// so the two stay distinct as in the v1 genome's "__" and "--".
 func (m Marker) Call() (phenolink.Call, error) {
-	if !m.IsAssayed || !m.IsGenotyped {
+	switch {
+	case !m.IsAssayed:
 		return phenolink.NotOnChip, nil
-	}
-	if m.IsNoCall {
+	case m.IsNoCall:
 		return phenolink.NoCall, nil
 	}
 	var letters []byte
@@ -104,7 +105,10 @@ func (m Marker) Call() (phenolink.Call, error) {
 		}
 	}
 	if len(letters) == 0 {
-		return 0, fmt.Errorf("ttam: marker %q: called but every dosage is 0", m.ID)
+		if !m.IsGenotyped {
+			return phenolink.NoCall, nil
+		}
+		return 0, fmt.Errorf("ttam: marker %q: genotyped but every dosage is 0", m.ID)
 	}
 	c, ok := phenolink.ParseCallBytes(letters)
 	if !ok || !c.IsCalled() {
