@@ -3,6 +3,7 @@ package ttamsim
 import (
 	"crypto/subtle"
 	"net/http"
+	"net/url"
 	"time"
 )
 
@@ -25,11 +26,16 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 	}
 	f := r.Form
 	clientID, secret := f.Get("client_id"), f.Get("client_secret")
-	if id, sec, ok := r.BasicAuth(); ok {
-		clientID, secret = id, sec
+	id, sec, basic := r.BasicAuth()
+	if basic {
+		// RFC 6749 section 2.3.1 form-encodes both before Basic encoding.
+		clientID, secret = formUnescape(id), formUnescape(sec)
 	}
 	client, ok := s.clients[clientID]
 	if !ok || subtle.ConstantTimeCompare([]byte(secret), []byte(client.Secret)) != 1 {
+		if basic {
+			w.Header().Set("WWW-Authenticate", `Basic realm="token"`)
+		}
 		return errorf(http.StatusUnauthorized, "invalid_client", "Client authentication failed: check client_id and client_secret.")
 	}
 	var (
@@ -76,6 +82,13 @@ func (s *Server) token(w http.ResponseWriter, r *http.Request) error {
 	writeJSON(w, http.StatusOK, tokenResponse{AccessToken: access, TokenType: "bearer",
 		ExpiresIn: int(s.cfg.TokenTTL / time.Second), RefreshToken: refresh, Scope: g.scope.String()})
 	return nil
+}
+
+func formUnescape(s string) string {
+	if u, err := url.QueryUnescape(s); err == nil {
+		return u
+	}
+	return s
 }
 
 // logout ends the (simulated) 23andMe session and returns the browser to
