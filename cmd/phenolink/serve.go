@@ -1,0 +1,256 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"phenolink/internal/assets"
+	"phenolink/internal/config"
+	"phenolink/internal/secretbox"
+	"phenolink/internal/web"
+)
+
+// assetSourceDir is where the asset sources live in a checkout; under DEBUG,
+// when run from the repository's root, they are rebuilt on change.
+const assetSourceDir = "internal/assets/src"
+
+// runServe serves the web app until ctx is cancelled, then drains in-flight
+// requests for up to SHUTDOWN_TIMEOUT.
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := newFlagSet(e, "serve", "serve [flags]")
+	loadConfig := config.Flags(fs)
+	if helped, err := parseFlags(fs, e, args); helped || err != nil {
+		return err
+	}
+	cfg, err := loadConfig(e.getenv)
+	if err != nil {
+		return err
+	}
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("refusing to start in production: %w", err)
+	}
+	log := newLogger(cfg, e.stderr)
+
+	// Listen first: the port must be known before the simulator and the
+	// redirect URI are set up, and port 0 picks a free one for tests.
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: listening on %s: %w", cfg.Addr, err)
+	}
+	defer ln.Close()
+
+	app, err := startApp(ctx, e, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer app.close(log)
+
+	srv := &http.Server{
+		Handler:           app.handler,
+		ReadHeaderTimeout: cfg.Server.ReadHeaderTimeout,
+		ReadTimeout:       cfg.Server.ReadTimeout,
+		WriteTimeout:      cfg.Server.WriteTimeout,
+		IdleTimeout:       cfg.Server.IdleTimeout,
+		MaxHeaderBytes:    cfg.Server.MaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	url := listenURL(ln.Addr())
+	log.Info("serving", "addr", ln.Addr().String(), "profile", cfg.Profile, "database", describeStore(cfg), "api", app.apiURL, "debug", cfg.Debug)
+	if !cfg.Production() {
+		fmt.Fprintf(e.stdout, "Phenolink is running at %s\n", url)
+	}
+	if e.hooks.listening != nil {
+		e.hooks.listening(url)
+	}
+
+	cleanupCtx, stopCleanup := context.WithCancel(context.WithoutCancel(ctx))
+	cleanupDone := make(chan struct{})
+	go func() {
+		defer close(cleanupDone)
+		cleanSessions(cleanupCtx, app.db, log, sessionCleanupInterval)
+	}()
+	defer func() { stopCleanup(); <-cleanupDone }()
+
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down", "timeout", cfg.Server.ShutdownTimeout)
+	// The shutdown deadline starts now, from a context that the signal has
+	// not already cancelled.
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cfg.Server.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		srv.Close()
+		return fmt.Errorf("serve: requests still running after %s were cut off: %w", cfg.Server.ShutdownTimeout, err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// app is everything behind the listener, with what must be closed on the
+// way out.
+type app struct {
+	handler http.Handler
+	db      store
+	apiURL  string
+	closers []func() error // closed in reverse order
+}
+
+func (a *app) close(log *slog.Logger) {
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		if err := a.closers[i](); err != nil {
+			log.Error("closing on shutdown", "err", err)
+		}
+	}
+}
+
+// startApp opens the database, starts the simulator when it stands in for
+// 23andMe, builds the assets and the handler. On error it closes whatever
+// it opened.
+func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) (*app, error) {
+	a := &app{}
+	started := false
+	defer func() {
+		if !started {
+			a.close(log)
+		}
+	}()
+	key, fallbacks, err := secretKeys(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("serve: secret key: %w", err)
+	}
+	box, err := secretbox.New(key, fallbacks...)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	db, err := openStore(ctx, cfg, box)
+	if err != nil {
+		return nil, fmt.Errorf("serve: opening %s: %w", describeStore(cfg), err)
+	}
+	a.db = db
+	a.closers = append(a.closers, db.Close)
+	if cfg.Production() {
+		// Production migrates only in the release phase, so that web
+		// dynos starting together never race to change the schema.
+		if err := checkSchema(ctx, db); err != nil {
+			return nil, fmt.Errorf("refusing to start: %w", err)
+		}
+	} else if err := db.Migrate(ctx); err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+
+	settings := web.Settings{
+		Debug:                 cfg.Debug,
+		Production:            cfg.Production(),
+		AllowedHosts:          cfg.AllowedHosts,
+		BaseURL:               cfg.BaseURL,
+		APIURL:                cfg.APIURL,
+		ClientID:              cfg.APIClientID,
+		ClientSecret:          cfg.APIClientSecret,
+		Scope:                 cfg.APIScope,
+		MaxBodyBytes:          cfg.Server.MaxBodyBytes,
+		MaxConcurrentRequests: cfg.Server.MaxConcurrentRequests,
+	}
+	if cfg.UsesSimulator() {
+		sim, err := startSimulator(log)
+		if err != nil {
+			return nil, fmt.Errorf("serve: starting the 23andMe simulator: %w", err)
+		}
+		a.closers = append(a.closers, sim.close)
+		settings.APIURL, settings.ClientID, settings.ClientSecret = sim.url, sim.clientID, sim.clientSecret
+		fmt.Fprintf(e.stdout, "No API_CLIENT_ID set: signing in goes to the built-in 23andMe simulator at %s\n", sim.url)
+	}
+	a.apiURL = settings.APIURL
+
+	assetOpts := assets.Options{Debug: cfg.Debug, Logger: log}
+	if info, err := os.Stat(assetSourceDir); cfg.Debug && err == nil && info.IsDir() {
+		assetOpts.SourceDir = assetSourceDir
+	}
+	bundle, err := assets.Build(assetOpts)
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	a.closers = append(a.closers, bundle.Close)
+
+	reg := prometheus.NewRegistry()
+	if err := errors.Join(
+		reg.Register(collectors.NewGoCollector()),
+		reg.Register(collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})),
+	); err != nil {
+		return nil, fmt.Errorf("serve: registering runtime metrics: %w", err)
+	}
+	h, err := web.NewServer(web.Deps{
+		Logger:   log,
+		Settings: settings,
+		Users:    db,
+		Tokens:   db,
+		Sessions: db,
+		Health:   db,
+		Assets:   bundle,
+		Registry: reg,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	if e.hooks.wrapHandler != nil {
+		h = e.hooks.wrapHandler(h)
+	}
+	a.handler = h
+	started = true
+	return a, nil
+}
+
+// listenURL is the address people open: loopback when the listener is on
+// every interface, since that is where a local run is reached.
+func listenURL(addr net.Addr) string {
+	host, port, err := net.SplitHostPort(addr.String())
+	if err != nil {
+		return "http://" + addr.String() + "/"
+	}
+	if ip := net.ParseIP(host); ip == nil || ip.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, port) + "/"
+}
+
+// sessionCleanupInterval is how often expired sessions are deleted; they
+// are already ignored when read, so this only bounds the table's size.
+const sessionCleanupInterval = time.Hour
+
+// cleanSessions deletes expired sessions every interval until ctx ends.
+func cleanSessions(ctx context.Context, db store, log *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		n, err := db.DeleteExpiredSessions(ctx)
+		if err != nil && ctx.Err() == nil {
+			log.Error("deleting expired sessions", "err", err)
+			continue
+		}
+		if n > 0 {
+			log.Info("deleted expired sessions", "count", n)
+		}
+	}
+}

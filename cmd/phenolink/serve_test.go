@@ -1,0 +1,60 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// countingStore counts expired-session sweeps; every other method is left
+// to the nil embedded store, which the sweep never calls.
+type countingStore struct {
+	store
+	sweeps atomic.Int32
+}
+
+func (s *countingStore) DeleteExpiredSessions(context.Context) (int64, error) {
+	s.sweeps.Add(1)
+	return 0, nil
+}
+
+func TestCleanSessionsSweepsUntilCancelled(t *testing.T) {
+	t.Parallel()
+	db := &countingStore{}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		cleanSessions(ctx, db, slog.New(slog.DiscardHandler), time.Millisecond)
+		close(done)
+	}()
+	for db.sweeps.Load() < 3 {
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("cleanSessions kept running after its context was cancelled")
+	}
+}
+
+func TestListenURL(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr net.Addr
+		want string
+	}{
+		{&net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 8000}, "http://127.0.0.1:8000/"},
+		{&net.TCPAddr{IP: net.IPv4zero, Port: 5000}, "http://127.0.0.1:5000/"},
+		{&net.TCPAddr{IP: net.IPv6unspecified, Port: 5000}, "http://127.0.0.1:5000/"},
+		{&net.TCPAddr{IP: net.IPv6loopback, Port: 80}, "http://[::1]:80/"},
+	}
+	for _, tt := range tests {
+		if got := listenURL(tt.addr); got != tt.want {
+			t.Errorf("listenURL(%v) = %q, want %q", tt.addr, got, tt.want)
+		}
+	}
+}
