@@ -56,17 +56,19 @@ type accountSpec struct {
 	profiles    []profileSpec
 }
 
-// accountSpecs lists the sample accounts after the demo one: a single
-// profile, a parent with a child, a profile awaiting results, and an old v3
-// chip whose genome has far fewer "__".
-var accountSpecs = []accountSpec{
-	{"Ada", "Lindqvist", []profileSpec{{"Ada", "Lindqvist", synth.Female, "v5"}}},
-	{"Tomas", "Okafor", []profileSpec{
-		{"Tomas", "Okafor", synth.Male, "v4"},
-		{"Nia", "Okafor", synth.Female, "v5"},
-	}},
-	{"Priya", "Castellanos", []profileSpec{{"Priya", "Castellanos", synth.Female, ""}}},
-	{"Walter", "Brandt", []profileSpec{{"Walter", "Brandt", synth.Male, "v3"}}},
+// sampleAccounts lists the accounts after the demo one: a single profile, a
+// parent with a child, a profile awaiting results, and an old v3 chip whose
+// genome has far fewer "__".
+func sampleAccounts() []accountSpec {
+	return []accountSpec{
+		{"Ada", "Lindqvist", []profileSpec{{"Ada", "Lindqvist", synth.Female, "v5"}}},
+		{"Tomas", "Okafor", []profileSpec{
+			{"Tomas", "Okafor", synth.Male, "v4"},
+			{"Nia", "Okafor", synth.Female, "v5"},
+		}},
+		{"Priya", "Castellanos", []profileSpec{{"Priya", "Castellanos", synth.Female, ""}}},
+		{"Walter", "Brandt", []profileSpec{{"Walter", "Brandt", synth.Male, "v3"}}},
+	}
 }
 
 // buildAccounts makes the demo account and the sample accounts for seed.
@@ -91,7 +93,7 @@ func buildAccounts(seed int64) ([]Account, error) {
 	}
 	accounts := []Account{{ID: DemoAccountID, FirstName: "Erin", LastName: "Mendel",
 		Email: "erin.mendel@example.com", Profiles: []Profile{erin}}}
-	for ai, a := range accountSpecs {
+	for ai, a := range sampleAccounts() {
 		acc := Account{ID: hexID(seed, fmt.Sprintf("account/%d", ai)), FirstName: a.first, LastName: a.last,
 			Email: fmt.Sprintf("%s.%s@example.com", strings.ToLower(a.first), strings.ToLower(a.last))}
 		for pi, ps := range a.profiles {

@@ -11,7 +11,7 @@ type apiHandler func(w http.ResponseWriter, r *http.Request, g grant) error
 // demoScope is everything, for the documented demo token.
 func demoScope() scopeSet {
 	set := scopeSet{"report:all": true}
-	for name := range scopeDescriptions {
+	for name := range namedScopes() {
 		set[name] = true
 	}
 	return set

@@ -208,7 +208,7 @@ func (s *Server) renderAuthorize(w http.ResponseWriter, r *http.Request, req aut
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Frame-Options", "DENY")
 	w.WriteHeader(status)
-	return s.page.ExecuteTemplate(w, "authorize", data)
+	return s.pages.ExecuteTemplate(w, "authorize", data)
 }
 
 // authorizeProblem shows a page explaining why the flow cannot continue.
@@ -216,5 +216,5 @@ func (s *Server) authorizeProblem(w http.ResponseWriter, status int, problem str
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	return s.page.ExecuteTemplate(w, "problem", problem)
+	return s.pages.ExecuteTemplate(w, "problem", problem)
 }

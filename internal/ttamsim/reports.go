@@ -20,15 +20,17 @@ type report struct {
 
 // reportSpecs are the reports served; each is tied to a common autosomal
 // marker of the key chosen in order.
-var reportSpecs = []report{
-	{ID: "caffeine_consumption", Title: "Caffeine Consumption", Category: "wellness",
-		Outcomes: [3]string{"Likely to consume a little less caffeine.", "Likely to consume a typical amount of caffeine.", "Likely to consume a little more caffeine."}},
-	{ID: "lactose_intolerance", Title: "Lactose Intolerance", Category: "wellness",
-		Outcomes: [3]string{"Likely tolerant of lactose.", "Likely tolerant of lactose.", "Likely intolerant of lactose."}},
-	{ID: "earwax_type", Title: "Earwax Type", Category: "traits",
-		Outcomes: [3]string{"Likely wet earwax.", "Likely wet earwax.", "Likely dry earwax."}},
-	{ID: "cilantro_taste_aversion", Title: "Cilantro Taste Aversion", Category: "traits",
-		Outcomes: [3]string{"Slightly lower odds of disliking cilantro.", "Typical odds of disliking cilantro.", "Slightly higher odds of disliking cilantro."}},
+func reportSpecs() []report {
+	return []report{
+		{ID: "caffeine_consumption", Title: "Caffeine Consumption", Category: "wellness",
+			Outcomes: [3]string{"Likely to consume a little less caffeine.", "Likely to consume a typical amount of caffeine.", "Likely to consume a little more caffeine."}},
+		{ID: "lactose_intolerance", Title: "Lactose Intolerance", Category: "wellness",
+			Outcomes: [3]string{"Likely tolerant of lactose.", "Likely tolerant of lactose.", "Likely intolerant of lactose."}},
+		{ID: "earwax_type", Title: "Earwax Type", Category: "traits",
+			Outcomes: [3]string{"Likely wet earwax.", "Likely wet earwax.", "Likely dry earwax."}},
+		{ID: "cilantro_taste_aversion", Title: "Cilantro Taste Aversion", Category: "traits",
+			Outcomes: [3]string{"Slightly lower odds of disliking cilantro.", "Typical odds of disliking cilantro.", "Slightly higher odds of disliking cilantro."}},
+	}
 }
 
 // buildReports ties each report to a distinct common autosomal marker in a
@@ -36,13 +38,14 @@ var reportSpecs = []report{
 func buildReports(key []synth.Marker) []report {
 	var out []report
 	next := 0
-	for _, spec := range reportSpecs {
+	specs := reportSpecs()
+	for _, spec := range specs {
 		spec.marker = -1
 		for ; next < len(key); next++ {
 			m := key[next]
 			if m.Chrom <= 22 && m.Gene != "" && m.AltFreq > 0.2 && m.AltFreq < 0.8 && m.Ref <= phenolink.AlleleT {
 				spec.marker = next
-				next += len(key)/len(reportSpecs) + 1
+				next += len(key)/len(specs) + 1
 				break
 			}
 		}

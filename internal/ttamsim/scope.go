@@ -10,18 +10,20 @@ import (
 // scopeSet is a granted set of scopes.
 type scopeSet map[string]bool
 
-// scopeDescriptions are the words the authorize page shows for each scope.
-var scopeDescriptions = map[string]string{
-	"basic":       "See your profiles and whether each has been genotyped.",
-	"names":       "See the names on your account and profiles.",
-	"email":       "See your account's e-mail address.",
-	"genomes":     "Read your whole genome (every marker you have not locked).",
-	"ancestry":    "Read your ancestry composition.",
-	"haplogroups": "Read your maternal and paternal haplogroups.",
-	"relatives":   "Read your DNA relatives.",
-	"family_tree": "Read your family tree.",
-	"analyses":    "Read your health and trait analyses.",
-	"report:all":  "Read all of your reports.",
+// namedScopes maps each fixed scope to the words the authorize page shows.
+func namedScopes() map[string]string {
+	return map[string]string{
+		"basic":       "See your profiles and whether each has been genotyped.",
+		"names":       "See the names on your account and profiles.",
+		"email":       "See your account's e-mail address.",
+		"genomes":     "Read your whole genome (every marker you have not locked).",
+		"ancestry":    "Read your ancestry composition.",
+		"haplogroups": "Read your maternal and paternal haplogroups.",
+		"relatives":   "Read your DNA relatives.",
+		"family_tree": "Read your family tree.",
+		"analyses":    "Read your health and trait analyses.",
+		"report:all":  "Read all of your reports.",
+	}
 }
 
 var (
@@ -35,7 +37,7 @@ var (
 func parseScope(s string) (scopeSet, error) {
 	set := scopeSet{}
 	for _, f := range strings.Fields(s) {
-		if _, known := scopeDescriptions[f]; !known && !markerScope.MatchString(f) &&
+		if _, known := namedScopes()[f]; !known && !markerScope.MatchString(f) &&
 			!reportScope.MatchString(f) && !phenotypesScope.MatchString(f) {
 			return nil, fmt.Errorf("unknown scope %q", f)
 		}
@@ -99,10 +101,11 @@ func (s scopeSet) allowsReport(id string) bool { return s["report:all"] || s["re
 // describe returns one line per scope for the authorize page.
 func (s scopeSet) describe() []string {
 	var lines []string
+	named := namedScopes()
 	for _, name := range strings.Fields(s.String()) {
 		switch {
-		case scopeDescriptions[name] != "":
-			lines = append(lines, scopeDescriptions[name])
+		case named[name] != "":
+			lines = append(lines, named[name])
 		case markerScope.MatchString(name):
 			lines = append(lines, fmt.Sprintf("Read your genotype at marker %s.", name))
 		case reportScope.MatchString(name):

@@ -47,7 +47,7 @@ type Server struct {
 	clients  map[string]Client
 	tokens   *tokenStore
 	csrfKey  []byte
-	page     *template.Template
+	pages    *template.Template
 	reports  []report
 	handler  http.Handler
 
@@ -69,7 +69,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ttamsim.New: %w", err)
 	}
-	page, err := template.New("pages").Parse(authorizePage)
+	pages, err := template.New("pages").Parse(authorizePage)
 	if err != nil {
 		return nil, fmt.Errorf("ttamsim.New: authorize page: %w", err)
 	}
@@ -83,7 +83,7 @@ func New(cfg Config) (*Server, error) {
 		clients:  map[string]Client{},
 		tokens:   newTokenStore(),
 		csrfKey:  []byte(rand.Text()),
-		page:     page,
+		pages:    pages,
 		dice:     mathrand.New(mathrand.NewPCG(uint64(cfg.Seed), 0xfa017)),
 	}
 	for i, m := range key {

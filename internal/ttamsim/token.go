@@ -105,5 +105,5 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	return s.page.ExecuteTemplate(w, "signedout", nil)
+	return s.pages.ExecuteTemplate(w, "signedout", nil)
 }
