@@ -29,3 +29,12 @@ func handleLogout(s Settings, pages *renderer, sessions *scs.SessionManager, tok
 		http.Redirect(w, r, a.logoutURL(redirectURI(r, s)), http.StatusSeeOther)
 	})
 }
+
+// handleLogoutConfirm answers a visit to /logout/ (a typed address or an
+// old bookmark) with a button, because signing out changes state and so
+// happens only on POST.
+func handleLogoutConfirm(pages *renderer) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		pages.page(w, r, http.StatusOK, "logout", nil)
+	})
+}

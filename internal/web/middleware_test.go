@@ -92,3 +92,26 @@ func testRenderer(t *testing.T) *renderer {
 	}
 	return rn
 }
+
+func TestHostAllowed(t *testing.T) {
+	allowed := []string{"phenolink.example.org", ".herokuapp.com"}
+	tests := []struct {
+		host string
+		want bool
+	}{
+		{"phenolink.example.org", true},
+		{"PHENOLINK.example.org:443", true},
+		{"phenolink.example.org.", true},
+		{"my-app.herokuapp.com", true},
+		{"herokuapp.com", true},
+		{"evilherokuapp.com", false},
+		{"phenolink.example.org.evil.com", false},
+		{"evil.com", false},
+		{"", false},
+	}
+	for _, tt := range tests {
+		if got := hostAllowed(tt.host, allowed); got != tt.want {
+			t.Errorf("hostAllowed(%q) = %v, want %v", tt.host, got, tt.want)
+		}
+	}
+}

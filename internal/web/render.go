@@ -87,7 +87,7 @@ func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *
 
 // requiredPages are the pages the handlers render; checking them at start
 // turns a missing file into a start-up error instead of a 500 later.
-var requiredPages = []string{"home", "dashboard", "error", "signin_failed"}
+var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "logout"}
 
 // view is what every page template receives: the page's own data under
 // .Page and what the layout needs around it.

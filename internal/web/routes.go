@@ -36,6 +36,7 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref)))
 	mux.Handle("GET /login/{$}", page(handleLogin(d.settings, d.pages, d.sessions, d.api)))
 	mux.Handle("GET /receive_code/{$}", page(handleReceiveCode(d.log, d.settings, d.pages, d.sessions, d.users, d.tokens, d.api)))
+	mux.Handle("GET /logout/{$}", page(handleLogoutConfirm(d.pages)))
 	mux.Handle("POST /logout/{$}", page(handleLogout(d.settings, d.pages, d.sessions, d.tokens, d.api)))
 	mux.Handle("POST /profile/{$}", signedIn(handleSwitchProfile(d.pages, d.sessions, d.users)))
 	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.settings, d.pages, d.sessions, d.users, d.api)))

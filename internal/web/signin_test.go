@@ -283,6 +283,12 @@ func TestLogout(t *testing.T) {
 	signIn(t, c, app.URL+"/login/")
 	id := signedInUser(t, app, c)
 
+	if _, page := get(t, c, app.URL+"/logout/"); !strings.Contains(page, `<form method="post" action="/logout/"`) || !strings.Contains(page, "Sign out of Phenolink?") {
+		t.Error("GET /logout/ does not offer a sign-out button")
+	}
+	if id2 := signedInUser(t, app, c); id2 != id {
+		t.Fatal("GET /logout/ signed the person out; only POST may")
+	}
 	resp, _ := postForm(t, c, app.URL+"/logout/", nil)
 	want := sim.URL + "/logout/?redirect_uri=" + url.QueryEscape(app.URL+"/receive_code/")
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != want {
