@@ -2,11 +2,11 @@ package plinkfile
 
 import (
 	"bufio"
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"strings"
 )
 
 // Reader reads a fileset named by its prefix (prefix.bed, .bim, .fam): the
@@ -18,6 +18,7 @@ type Reader struct {
 	bimFile *os.File
 	bed     *BedReader
 	bim     *bufio.Scanner
+	parser  *bimParser
 	line    int
 	prefix  string
 }
@@ -45,7 +46,7 @@ func Open(prefix string) (*Reader, error) {
 	}
 	sc := bufio.NewScanner(bimFile)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	return &Reader{Samples: samples, bedFile: bedFile, bimFile: bimFile, bed: bed, bim: sc, prefix: prefix}, nil
+	return &Reader{Samples: samples, bedFile: bedFile, bimFile: bimFile, bed: bed, bim: sc, parser: newBimParser(), prefix: prefix}, nil
 }
 
 func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
@@ -64,11 +65,10 @@ func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
 func (r *Reader) Next(rec []byte) (Variant, error) {
 	for r.bim.Scan() {
 		r.line++
-		f := strings.Fields(r.bim.Text())
-		if len(f) == 0 {
+		if len(bytes.TrimSpace(r.bim.Bytes())) == 0 {
 			continue
 		}
-		v, err := parseBimFields(f)
+		v, err := r.parser.parse(r.bim.Bytes())
 		if err != nil {
 			return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bim line %d: %w", r.prefix, r.line, err)
 		}
