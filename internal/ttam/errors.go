@@ -3,6 +3,7 @@ package ttam
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"phenolink/internal/phenolink"
@@ -88,7 +89,7 @@ type APIError struct {
 
 // Error implements the error interface.
 func (e *APIError) Error() string {
-	s := e.Op + ": " + kindSentinels[e.Kind].Error()[len("ttam: "):]
+	s := e.Op + ": " + e.Kind.String()
 	if e.Status != 0 {
 		s += fmt.Sprintf(" (HTTP %d)", e.Status)
 	}
@@ -135,6 +136,14 @@ func (e *APIError) Temporary() bool {
 		return true
 	}
 	return false
+}
+
+// String names the kind in words, as error texts show it.
+func (k Kind) String() string {
+	if s, ok := kindSentinels[k]; ok {
+		return strings.TrimPrefix(s.Error(), "ttam: ")
+	}
+	return fmt.Sprintf("unknown failure (kind %d)", int(k))
 }
 
 // kindOfStatus maps an HTTP error status to its kind.

@@ -76,3 +76,13 @@ func TestOAuthCodeKinds(t *testing.T) {
 		}
 	}
 }
+
+func TestAPIErrorWithoutKind(t *testing.T) {
+	err := &APIError{Op: "op"}
+	if got := err.Error(); !strings.Contains(got, "unknown failure") {
+		t.Errorf("Error() = %q", got)
+	}
+	if phenolink.ErrorCode(err) != phenolink.EINTERNAL {
+		t.Errorf("an error of no kind is not internal")
+	}
+}

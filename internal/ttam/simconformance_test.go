@@ -10,16 +10,10 @@ import (
 	"phenolink/internal/ttamsim"
 )
 
-const (
-	demoToken     = "demo_oauth_token"
-	demoAccountID = "demo_account_id"
-	demoProfileID = "demo_profile_id"
-)
-
 // demoClient is a client reading the demo account through the simulator.
 func (e *simEnv) demoClient(t *testing.T) *testClient {
 	t.Helper()
-	return newTestClientFor(t, e.api, StaticToken(demoToken))
+	return newTestClientFor(t, e.api, StaticToken(ttamsim.DemoToken))
 }
 
 func TestSimAccountAndProfile(t *testing.T) {
@@ -29,17 +23,17 @@ func TestSimAccountAndProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if acct.ID != demoAccountID || acct.FirstName != "Erin" || acct.LastName != "Mendel" || acct.Email == "" {
+	if acct.ID != ttamsim.DemoAccountID || acct.FirstName != "Erin" || acct.LastName != "Mendel" || acct.Email == "" {
 		t.Errorf("account %+v", acct)
 	}
-	if len(acct.Profiles) == 0 || acct.Profiles[0].ID != demoProfileID {
+	if len(acct.Profiles) == 0 || acct.Profiles[0].ID != ttamsim.DemoProfileID {
 		t.Fatalf("profiles %+v", acct.Profiles)
 	}
-	p, err := c.Profile(t.Context(), demoProfileID)
+	p, err := c.Profile(t.Context(), ttamsim.DemoProfileID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.ID != demoProfileID || p.FirstName != "Erin" || p.LastName != "Mendel" || !p.IsGenotyped || p.IsAncestryOnly {
+	if p.ID != ttamsim.DemoProfileID || p.FirstName != "Erin" || p.LastName != "Mendel" || !p.IsGenotyped || p.IsAncestryOnly {
 		t.Errorf("profile %+v", p)
 	}
 	if p != acct.Profiles[0] {
@@ -53,14 +47,14 @@ func TestSimAccountAndProfile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if u.ID == "" || len(u.Profiles) == 0 || u.Profiles[0].ID != demoProfileID || !u.Profiles[0].Genotyped {
+	if u.ID == "" || len(u.Profiles) == 0 || u.Profiles[0].ID != ttamsim.DemoProfileID || !u.Profiles[0].Genotyped {
 		t.Errorf("v1 user %+v", u)
 	}
 	n, err := c.V1Names(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n.FirstName != "Erin" || n.LastName != "Mendel" || len(n.Profiles) == 0 || n.Profiles[0].ID != demoProfileID || n.Profiles[0].FirstName != "Erin" {
+	if n.FirstName != "Erin" || n.LastName != "Mendel" || len(n.Profiles) == 0 || n.Profiles[0].ID != ttamsim.DemoProfileID || n.Profiles[0].FirstName != "Erin" {
 		t.Errorf("v1 names %+v", n)
 	}
 }
@@ -92,7 +86,7 @@ func TestSimGenomeMatchesMarkers(t *testing.T) {
 			t.Fatalf("key row %d = %+v, simulator %+v", i, k, m)
 		}
 	}
-	kinds := checkGenomeMatchesMarkers(t, c.Client, demoProfileID, key)
+	kinds := checkGenomeMatchesMarkers(t, c.Client, ttamsim.DemoProfileID, key)
 	for _, k := range []string{"not on chip", "no call", "diploid"} {
 		if kinds[k] == 0 {
 			t.Errorf("no %s call among %d markers: %v", k, n, kinds)
@@ -271,7 +265,7 @@ func TestSimVariantsAndAccessions(t *testing.T) {
 			want++
 		}
 	}
-	vs, err := c.Variants(t.Context(), demoProfileID, "NC_000001.10", 0, 249250621)
+	vs, err := c.Variants(t.Context(), ttamsim.DemoProfileID, "NC_000001.10", 0, 249250621)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,21 +284,21 @@ func TestSimVariantsAndAccessions(t *testing.T) {
 func TestSimReports(t *testing.T) {
 	e := newSimEnv(t, 1000, ttamsim.Faults{})
 	c := e.demoClient(t)
-	reports, err := c.Reports(t.Context(), demoProfileID)
+	reports, err := c.Reports(t.Context(), ttamsim.DemoProfileID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(reports) == 0 {
 		t.Fatal("no reports for the demo profile")
 	}
-	r, err := c.Report(t.Context(), demoProfileID, reports[0].ID)
+	r, err := c.Report(t.Context(), ttamsim.DemoProfileID, reports[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.ID != reports[0].ID || len(r.Fields) < 2 {
 		t.Errorf("report %+v", r)
 	}
-	if _, err := c.Report(t.Context(), demoProfileID, "no_such_report"); !errors.Is(err, ErrNotFound) {
+	if _, err := c.Report(t.Context(), ttamsim.DemoProfileID, "no_such_report"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("unknown report: err = %v, want ErrNotFound", err)
 	}
 }
@@ -337,7 +331,7 @@ func TestSimResilience(t *testing.T) {
 				calls = 3
 			}
 			for range calls {
-				_, err := c.Profile(t.Context(), demoProfileID)
+				_, err := c.Profile(t.Context(), ttamsim.DemoProfileID)
 				if tt.want == nil && err != nil {
 					t.Fatalf("err = %v after %d waits", err, len(c.sleeps.all()))
 				}
