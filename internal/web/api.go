@@ -29,7 +29,7 @@ type api struct {
 	// tokens rotate, so two requests refreshing from the same stored token
 	// would leave one of them holding a dead one.
 	mu    sync.Mutex
-	users map[string]*sync.Mutex
+	users map[string]*userLock
 }
 
 func newAPI(s Settings, hc *http.Client, tokens phenolink.TokenStore) (*api, error) {
@@ -37,7 +37,7 @@ func newAPI(s Settings, hc *http.Client, tokens phenolink.TokenStore) (*api, err
 	if err != nil {
 		return nil, fmt.Errorf("web: 23andMe client: %w", err)
 	}
-	return &api{settings: s, http: hc, tokens: tokens, ref: ref, now: time.Now, users: make(map[string]*sync.Mutex)}, nil
+	return &api{settings: s, http: hc, tokens: tokens, ref: ref, now: time.Now, users: make(map[string]*userLock)}, nil
 }
 
 // oauth returns the sign-in flow for a redirect URI. It is cheap to build,
@@ -119,16 +119,32 @@ func (a *api) accession(ctx context.Context, id string) (accession, error) {
 	return accession{ID: acc.ID, Chromosome: acc.Chromosome, Length: acc.Length}, nil
 }
 
-// userLock returns the token lock of a user.
-func (a *api) userLock(userID string) *sync.Mutex {
+// userLock is one user's token lock and how many requests hold or wait
+// for it, so the entry can go when nobody does.
+type userLock struct {
+	sync.Mutex
+	users int
+}
+
+// lockUser takes the token lock of a user and returns its release.
+func (a *api) lockUser(userID string) (unlock func()) {
 	a.mu.Lock()
-	defer a.mu.Unlock()
-	m, ok := a.users[userID]
+	l, ok := a.users[userID]
 	if !ok {
-		m = new(sync.Mutex)
-		a.users[userID] = m
+		l = new(userLock)
+		a.users[userID] = l
 	}
-	return m
+	l.users++
+	a.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		a.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(a.users, userID)
+		}
+		a.mu.Unlock()
+	}
 }
 
 // userTokens hands a user's stored token to the API client. Each call
@@ -152,9 +168,7 @@ func (u *userTokens) Refresh(ctx context.Context, stale *oauth2.Token) (*oauth2.
 }
 
 func (u *userTokens) with(ctx context.Context, fn func(*ttam.TokenSource) (*oauth2.Token, error)) (*oauth2.Token, error) {
-	m := u.api.userLock(u.userID)
-	m.Lock()
-	defer m.Unlock()
+	defer u.api.lockUser(u.userID)()
 	stored, err := u.api.tokens.Token(ctx, u.userID)
 	if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
 		return nil, errSignInRequired
