@@ -253,3 +253,17 @@ func TestDebugOnlyTools(t *testing.T) {
 		})
 	}
 }
+
+func TestAccessLogOmitsQueries(t *testing.T) {
+	app := newTestApp(t, appOptions{})
+	get(t, browser(t), app.URL+"/receive_code/?code=one-time-code-1234&state=abc")
+	logs := app.logs.String()
+	for _, want := range []string{`"msg":"request"`, `"path":"/receive_code/"`, `"route":"GET /receive_code/{$}"`, `"status":400`, `"request_id":"`} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("access log lacks %s:\n%s", want, logs)
+		}
+	}
+	if strings.Contains(logs, "one-time-code-1234") {
+		t.Error("the access log holds the one-time code from the query")
+	}
+}
