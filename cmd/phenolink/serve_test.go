@@ -4,6 +4,8 @@ import (
 	"context"
 	"log/slog"
 	"net"
+	"net/http"
+	"regexp"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -56,5 +58,37 @@ func TestListenURL(t *testing.T) {
 		if got := listenURL(tt.addr); got != tt.want {
 			t.Errorf("listenURL(%v) = %q, want %q", tt.addr, got, tt.want)
 		}
+	}
+}
+
+func TestServeLocalWithoutCredentialsRunsSimulator(t *testing.T) {
+	t.Parallel()
+	kv := map[string]string{"SETTINGS": "test", "DATA_DIR": t.TempDir(), "ADDR": "127.0.0.1:0"}
+	ctx, cancel := context.WithCancel(t.Context())
+	defer cancel()
+	var stdout lockedBuffer
+	_, done := serveInBackground(t, ctx, kv, hooks{}, &stdout)
+	m := regexp.MustCompile(`built-in 23andMe simulator at (http://127\.0\.0\.1:\d+)`).FindStringSubmatch(stdout.String())
+	if m == nil {
+		t.Fatalf("stdout does not name the simulator's URL:\n%s", stdout.String())
+	}
+	// Reference data needs no token; the first request may wait for the
+	// simulator to finish building.
+	resp, err := http.Get(m[1] + "/3/accession/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("simulator answered %s", resp.Status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve = %v", err)
+	}
+	// The simulator's listener closes with the app.
+	if resp, err := http.Get(m[1] + "/3/accession/"); err == nil {
+		resp.Body.Close()
+		t.Error("the simulator still answers after serve returned")
 	}
 }
