@@ -1,7 +1,6 @@
 package ttam
 
 import (
-	"bufio"
 	"bytes"
 	"fmt"
 	"io"
@@ -30,18 +29,28 @@ const maxKeyLine = 4 << 10
 // ParseGenomeKey parses the genome key: "#" comment lines, then the header
 // "index	snp	chromosome	chromosome_position", then one tab-separated row
 // per marker whose index counts up from 0. Blank lines and CRLF line ends
-// are accepted.
+// are accepted. It reads the whole key first (callers bound r) so that the
+// rows can be counted and stored without regrowing.
 func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64<<10), maxKeyLine)
-	var rows keyBuilder
+	text, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("ttam: reading the genome key: %w", err)
+	}
+	rows := newKeyBuilder(bytes.Count(text, []byte{'\n'})+1, len(text))
 	chroms := map[string]string{} // one string per chromosome name
 	header := false
-	line := 0
 	var fields [4][]byte
-	for sc.Scan() {
-		line++
-		b := bytes.TrimRight(sc.Bytes(), "\r")
+	for line := 1; len(text) > 0; line++ {
+		var b []byte
+		if i := bytes.IndexByte(text, '\n'); i >= 0 {
+			b, text = text[:i], text[i+1:]
+		} else {
+			b, text = text, nil
+		}
+		if len(b) > maxKeyLine {
+			return nil, fmt.Errorf("ttam: genome key line %d: longer than %d bytes", line, maxKeyLine)
+		}
+		b = bytes.TrimSuffix(b, []byte{'\r'})
 		if len(b) == 0 || b[0] == '#' {
 			continue
 		}
@@ -58,8 +67,8 @@ func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 			continue
 		}
 		index, err := strconv.Atoi(string(fields[0]))
-		if err != nil || index != rows.n {
-			return nil, fmt.Errorf("ttam: genome key line %d: index %q, want %d", line, clip(string(fields[0]), 20), rows.n)
+		if err != nil || index != len(rows.markers) {
+			return nil, fmt.Errorf("ttam: genome key line %d: index %q, want %d", line, clip(string(fields[0]), 20), len(rows.markers))
 		}
 		pos, err := strconv.ParseInt(string(fields[3]), 10, 64)
 		if err != nil || pos < 0 {
@@ -78,50 +87,43 @@ func ParseGenomeKey(r io.Reader) (*GenomeKey, error) {
 		}
 		rows.add(fields[1], chrom, pos)
 	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("ttam: genome key after line %d: %w", line, err)
-	}
 	if !header {
 		return nil, fmt.Errorf("ttam: genome key has no header line")
 	}
 	return rows.key(), nil
 }
 
-// keyBuilder collects key rows in fixed-size chunks and every id in one
-// buffer, so that a million-row key costs a handful of allocations instead
-// of a million strings and a slice regrown twenty times.
+// keyBuilder collects key rows into a slice sized from the line count and
+// every id into one buffer, so that a million-row key costs a handful of
+// allocations instead of a million strings and a regrown slice.
 type keyBuilder struct {
-	chunks [][]KeyMarker
-	ids    []byte
-	ends   []int
-	n      int
+	markers []KeyMarker
+	ids     []byte
+	ends    []int
 }
 
-const keyChunk = 1 << 16
+func newKeyBuilder(lines, textBytes int) *keyBuilder {
+	return &keyBuilder{
+		markers: make([]KeyMarker, 0, lines),
+		ids:     make([]byte, 0, textBytes/3),
+		ends:    make([]int, 0, lines),
+	}
+}
 
 func (b *keyBuilder) add(id []byte, chrom string, pos int64) {
-	if len(b.chunks) == 0 || len(b.chunks[len(b.chunks)-1]) == keyChunk {
-		b.chunks = append(b.chunks, make([]KeyMarker, 0, keyChunk))
-	}
-	last := &b.chunks[len(b.chunks)-1]
-	*last = append(*last, KeyMarker{Chromosome: chrom, Position: pos})
+	b.markers = append(b.markers, KeyMarker{Chromosome: chrom, Position: pos})
 	b.ids = append(b.ids, id...)
 	b.ends = append(b.ends, len(b.ids))
-	b.n++
 }
 
 func (b *keyBuilder) key() *GenomeKey {
-	markers := make([]KeyMarker, 0, b.n)
-	for _, c := range b.chunks {
-		markers = append(markers, c...)
-	}
 	ids := string(b.ids)
 	start := 0
 	for i, end := range b.ends {
-		markers[i].ID = ids[start:end]
+		b.markers[i].ID = ids[start:end]
 		start = end
 	}
-	return &GenomeKey{Markers: markers}
+	return &GenomeKey{Markers: b.markers}
 }
 
 // splitTabs splits b into exactly four tab-separated fields.
