@@ -173,20 +173,18 @@ func setDurationOrZero(field func(*Config) *time.Duration) func(*Config, string)
 	}
 }
 
-// byteUnits are the suffixes parseBytes accepts, longest first so "KiB"
-// is tried before "B".
-var byteUnits = []struct {
-	suffix string
-	size   int64
-}{
-	{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10},
-	{"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1},
-}
-
 // parseBytes accepts a byte count with an optional unit: 1048576, 1MiB, 25MB.
 func parseBytes(s string) (int64, error) {
+	// Longest suffixes first, so "KiB" is tried before "B".
+	units := [...]struct {
+		suffix string
+		size   int64
+	}{
+		{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10},
+		{"GB", 1e9}, {"MB", 1e6}, {"KB", 1e3}, {"B", 1},
+	}
 	num, mult := s, int64(1)
-	for _, u := range byteUnits {
+	for _, u := range units {
 		if strings.HasSuffix(s, u.suffix) {
 			num, mult = strings.TrimSpace(strings.TrimSuffix(s, u.suffix)), u.size
 			break
