@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"os"
 	"path"
 	"strings"
 	"time"
@@ -28,9 +29,9 @@ var templateFS embed.FS
 // templates/partials. Adding a page means adding one file that defines
 // "title" and "main", and one handler that renders it by its file name.
 const (
-	layoutFile  = "templates/layout.html"
-	partialGlob = "templates/partials/*.html"
-	pageGlob    = "templates/pages/*.html"
+	layoutFile  = "layout.html"
+	partialGlob = "partials/*.html"
+	pageGlob    = "pages/*.html"
 )
 
 // renderer turns page data into HTML responses, including error pages.
@@ -39,13 +40,19 @@ type renderer struct {
 	debug    bool
 	assets   *assets.Bundle
 	sessions *scs.SessionManager
+	funcs    template.FuncMap
 	pages    map[string]*template.Template
+	// reload, under DEBUG with Settings.TemplateDir, is the directory the
+	// templates are parsed from again on every render, so an edit shows on
+	// the next reload of the page.
+	reload fs.FS
 }
 
 // newRenderer parses every template once. A page that fails to parse, or
 // that does not define the blocks the layout needs, is an error.
 func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *scs.SessionManager) (*renderer, error) {
-	funcs := template.FuncMap{
+	rn := &renderer{log: log, debug: s.Debug, assets: bundle, sessions: sessions}
+	rn.funcs = template.FuncMap{
 		"asset": func(name string) (string, error) {
 			u := bundle.URL(name)
 			if u == "" {
@@ -56,18 +63,38 @@ func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *
 		"duration":  func(d time.Duration) string { return d.Round(time.Microsecond).String() },
 		"thousands": thousands,
 	}
-	base, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, layoutFile, partialGlob)
+	embedded, err := fs.Sub(templateFS, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("web: templates: %w", err)
+	}
+	src := embedded
+	if s.Debug && s.TemplateDir != "" {
+		rn.reload = os.DirFS(s.TemplateDir)
+		src = rn.reload
+	}
+	if rn.pages, err = parsePages(src, rn.funcs); err != nil {
+		return nil, err
+	}
+	return rn, nil
+}
+
+// parsePages parses the layout, the partials and each page from fsys.
+func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Template, error) {
+	base, err := template.New(layoutFile).Funcs(funcs).ParseFS(fsys, layoutFile, partialGlob)
 	if err != nil {
 		return nil, fmt.Errorf("web: parse layout: %w", err)
 	}
-	files, err := fs.Glob(templateFS, pageGlob)
+	files, err := fs.Glob(fsys, pageGlob)
 	if err != nil || len(files) == 0 {
 		return nil, fmt.Errorf("web: no page templates match %s", pageGlob)
 	}
 	pages := make(map[string]*template.Template, len(files))
 	for _, f := range files {
-		t, err := template.Must(base.Clone()).ParseFS(templateFS, f)
+		t, err := base.Clone()
 		if err != nil {
+			return nil, fmt.Errorf("web: clone layout for %s: %w", f, err)
+		}
+		if t, err = t.ParseFS(fsys, f); err != nil {
 			return nil, fmt.Errorf("web: parse %s: %w", f, err)
 		}
 		for _, block := range []string{"title", "main"} {
@@ -82,7 +109,7 @@ func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *
 			return nil, fmt.Errorf("web: missing template pages/%s.html", name)
 		}
 	}
-	return &renderer{log: log, debug: s.Debug, assets: bundle, sessions: sessions, pages: pages}, nil
+	return pages, nil
 }
 
 // requiredPages are the pages the handlers render; checking them at start
@@ -92,7 +119,6 @@ var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "log
 // view is what every page template receives: the page's own data under
 // .Page and what the layout needs around it.
 type view struct {
-	Title     string
 	User      *phenolink.User // nil when signed out
 	Flash     string
 	Path      string
@@ -105,7 +131,17 @@ type view struct {
 // page renders the named page with status. It renders into a buffer first
 // so that a template error becomes a clean error page, not half a page.
 func (rn *renderer) page(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
-	t, ok := rn.pages[name]
+	pages := rn.pages
+	if rn.reload != nil {
+		fresh, err := parsePages(rn.reload, rn.funcs)
+		if err != nil {
+			// The templates themselves are broken, error page included.
+			http.Error(w, "DEBUG: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		pages = fresh
+	}
+	t, ok := pages[name]
 	if !ok {
 		rn.error(w, r, fmt.Errorf("web: render: no page %q", name))
 		return

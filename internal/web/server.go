@@ -38,6 +38,11 @@ type Settings struct {
 	MaxBodyBytes          int64         // request bodies are cut off beyond this
 	MaxConcurrentRequests int           // beyond this, 503 with Retry-After; 0 means no limit
 	SessionLifetime       time.Duration // 0 means two weeks
+
+	// TemplateDir, under Debug only, is the on-disk templates directory
+	// (internal/web/templates in a checkout) to re-read on every page, so
+	// template edits show without a restart. Empty uses the embedded copy.
+	TemplateDir string
 }
 
 // Deps are what the HTTP layer needs from the rest of the program.
