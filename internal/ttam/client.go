@@ -55,6 +55,10 @@ type ClientConfig struct {
 	// MaxPages bounds how many links.next pages one list call follows;
 	// default 2000.
 	MaxPages int
+	// PageSize is the limit asked for range queries; default 1000, a tenth
+	// of the id limit, which keeps pages near 1 MB while needing a tenth of
+	// the requests the API's default of 100 would.
+	PageSize int
 }
 
 // Client calls the 23andMe API. It is safe for concurrent use.
@@ -67,6 +71,7 @@ type Client struct {
 	timeout       time.Duration
 	genomeTimeout time.Duration
 	maxPages      int
+	pageSize      int
 }
 
 // NewClient returns a Client for cfg.
@@ -84,6 +89,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		timeout:       cfg.Timeout,
 		genomeTimeout: cfg.GenomeTimeout,
 		maxPages:      cfg.MaxPages,
+		pageSize:      cfg.PageSize,
 	}
 	if c.http == nil {
 		c.http = &http.Client{}
@@ -99,6 +105,9 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	}
 	if c.maxPages <= 0 {
 		c.maxPages = 2000
+	}
+	if c.pageSize <= 0 || c.pageSize > MaxMarkerIDs {
+		c.pageSize = 1000
 	}
 	return c, nil
 }

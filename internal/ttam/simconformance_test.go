@@ -2,6 +2,7 @@ package ttam
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -258,7 +259,8 @@ func TestSimVariantsAndAccessions(t *testing.T) {
 	}
 
 	// Every chromosome 1 marker of the key, asked as variants over the
-	// chromosome's whole length, across pages.
+	// chromosome's whole length, across pages of the simulator's links.
+	c.pageSize = 37
 	var want int
 	for _, m := range e.sim.MarkerKey() {
 		if m.Chrom.String() == "1" {
@@ -276,8 +278,34 @@ func TestSimVariantsAndAccessions(t *testing.T) {
 		}
 		positions[v.Start] = true
 	}
+	if pages, wantPages := strings.Count(c.logs.String(), "/variant/"), (2*want+36)/37; pages != wantPages {
+		t.Errorf("variants came in %d pages, want %d", pages, wantPages)
+	}
 	if len(positions) != want {
 		t.Errorf("variants cover %d positions, the key has %d chromosome 1 markers", len(positions), want)
+	}
+
+	// The same range as markers, which must match the key in order.
+	ms, err := c.MarkersInRange(t.Context(), ttamsim.DemoProfileID, "NC_000001.10", 0, 249250621)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != want {
+		t.Fatalf("%d markers in range, the key has %d on chromosome 1", len(ms), want)
+	}
+	for i, m := range e.sim.MarkerKey()[:want] {
+		if ms[i].ID != m.ID || ms[i].Start != int64(m.Pos)-1 {
+			t.Fatalf("marker %d in range = %s at %d, key %s at %d", i, ms[i].ID, ms[i].Start, m.ID, m.Pos-1)
+		}
+	}
+	// A narrow window holds only what lies inside it.
+	lo, hi := ms[10].Start, ms[20].Start
+	narrow, err := c.MarkersInRange(t.Context(), ttamsim.DemoProfileID, "NC_000001.10", lo, hi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(narrow) != 10 || narrow[0].ID != ms[10].ID {
+		t.Errorf("[%d, %d) holds %d markers, want 10 from %s", lo, hi, len(narrow), ms[10].ID)
 	}
 }
 

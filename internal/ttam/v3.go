@@ -95,6 +95,17 @@ func (c *Client) ReferenceMarker(ctx context.Context, markerID string) (Marker, 
 	return m, err
 }
 
+// MarkersInRange returns the profile's markers on accession in
+// [start, end) (GRCh37, 0-based), following every page.
+func (c *Client) MarkersInRange(ctx context.Context, profileID, accessionID string, start, end int64) ([]Marker, error) {
+	op := fmt.Sprintf("ttam.MarkersInRange(%q, %q, %d, %d)", profileID, accessionID, start, end)
+	pid, err := segment(op, profileID)
+	if err != nil {
+		return nil, err
+	}
+	return list[Marker](ctx, c, op, c.endpoint("/3/profile/"+pid+"/marker/", c.rangeQuery(accessionID, start, end)), true, maxMarkerBody)
+}
+
 // Variants returns the profile's variants on accession in [start, end)
 // (GRCh37, 0-based), following every page.
 func (c *Client) Variants(ctx context.Context, profileID, accessionID string, start, end int64) ([]Variant, error) {
@@ -103,8 +114,14 @@ func (c *Client) Variants(ctx context.Context, profileID, accessionID string, st
 	if err != nil {
 		return nil, err
 	}
-	q := url.Values{"accession_id": {accessionID}, "start": {strconv.FormatInt(start, 10)}, "end": {strconv.FormatInt(end, 10)}}
-	return list[Variant](ctx, c, op, c.endpoint("/3/profile/"+pid+"/variant/", q), true, maxMarkerBody)
+	return list[Variant](ctx, c, op, c.endpoint("/3/profile/"+pid+"/variant/", c.rangeQuery(accessionID, start, end)), true, maxMarkerBody)
+}
+
+// rangeQuery asks for one accession's [start, end) in pages of the
+// client's page size.
+func (c *Client) rangeQuery(accessionID string, start, end int64) url.Values {
+	return url.Values{"accession_id": {accessionID}, "start": {strconv.FormatInt(start, 10)},
+		"end": {strconv.FormatInt(end, 10)}, "limit": {strconv.Itoa(c.pageSize)}}
 }
 
 // Accessions returns every reference accession (no token needed).
