@@ -67,3 +67,27 @@ func benchAssets(b *testing.B) *assets.Bundle {
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// BenchmarkDashboard measures the signed-in start page: a session read from
+// the database, the user and profiles loaded, the reference card from
+// memory.
+func BenchmarkDashboard(b *testing.B) {
+	app, _ := newSignInApp(b, nil)
+	c := browser(b)
+	signIn(b, c, app.URL+"/login/")
+	cookie := &http.Cookie{Name: sessionCookieName, Value: sessionCookie(b, c, app.URL)}
+	h := app.Config.Handler
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			req := httptest.NewRequest(http.MethodGet, "/", nil)
+			req.AddCookie(cookie)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				b.Fatalf("status %d", rec.Code)
+			}
+		}
+	})
+}

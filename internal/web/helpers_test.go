@@ -161,7 +161,7 @@ func newPostgres(t testing.TB) store {
 }
 
 // newTestApp starts Phenolink on an httptest server.
-func newTestApp(t *testing.T, o appOptions) *testApp {
+func newTestApp(t testing.TB, o appOptions) *testApp {
 	t.Helper()
 	if o.store == nil {
 		o.store = newSQLite(t)
@@ -212,7 +212,7 @@ func newTestApp(t *testing.T, o appOptions) *testApp {
 
 // browser is an HTTP client with a cookie jar that does not follow
 // redirects, so tests see each hop.
-func browser(t *testing.T) *http.Client {
+func browser(t testing.TB) *http.Client {
 	t.Helper()
 	jar, err := cookiejar.New(nil)
 	if err != nil {
@@ -226,7 +226,7 @@ func browser(t *testing.T) *http.Client {
 }
 
 // get fetches url and returns the response with its body read.
-func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
+func get(t testing.TB, c *http.Client, u string) (*http.Response, string) {
 	t.Helper()
 	resp, err := c.Get(u)
 	if err != nil {
@@ -236,7 +236,7 @@ func get(t *testing.T, c *http.Client, u string) (*http.Response, string) {
 }
 
 // postForm posts a form as a same-origin browser would.
-func postForm(t *testing.T, c *http.Client, u string, form url.Values) (*http.Response, string) {
+func postForm(t testing.TB, c *http.Client, u string, form url.Values) (*http.Response, string) {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, u, strings.NewReader(form.Encode()))
 	if err != nil {
@@ -251,7 +251,7 @@ func postForm(t *testing.T, c *http.Client, u string, form url.Values) (*http.Re
 	return resp, readBody(t, resp)
 }
 
-func readBody(t *testing.T, resp *http.Response) string {
+func readBody(t testing.TB, resp *http.Response) string {
 	t.Helper()
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)

@@ -12,7 +12,7 @@ import (
 )
 
 // newSimulator starts the 23andMe simulator.
-func newSimulator(t *testing.T, cfg ttamsim.Config) *httptest.Server {
+func newSimulator(t testing.TB, cfg ttamsim.Config) *httptest.Server {
 	t.Helper()
 	h, err := ttamsim.New(cfg)
 	if err != nil {
@@ -24,7 +24,7 @@ func newSimulator(t *testing.T, cfg ttamsim.Config) *httptest.Server {
 }
 
 // newSignInApp starts the simulator and an app that signs in with it.
-func newSignInApp(t *testing.T, st store) (*testApp, *httptest.Server) {
+func newSignInApp(t testing.TB, st store) (*testApp, *httptest.Server) {
 	t.Helper()
 	sim := newSimulator(t, ttamsim.Config{})
 	return newTestApp(t, appOptions{store: st, apiURL: sim.URL}), sim
@@ -60,7 +60,7 @@ func htmlUnescape(s string) string {
 
 // findForm returns the first form in page that has a field or button named
 // field; it fails the test when there is none.
-func findForm(t *testing.T, page, field string) htmlForm {
+func findForm(t testing.TB, page, field string) htmlForm {
 	t.Helper()
 	for _, m := range formRe.FindAllStringSubmatch(page, -1) {
 		f := htmlForm{action: attrs(m[1])["action"], fields: url.Values{}, radios: map[string][]string{}}
@@ -91,7 +91,7 @@ func findForm(t *testing.T, page, field string) htmlForm {
 }
 
 // resolve makes a possibly relative URL absolute against base.
-func resolve(t *testing.T, base, ref string) string {
+func resolve(t testing.TB, base, ref string) string {
 	t.Helper()
 	b, err := url.Parse(base)
 	if err != nil {
@@ -108,7 +108,7 @@ func resolve(t *testing.T, base, ref string) string {
 // authorize page with decision, as the account whose label contains
 // account (the preselected or first one when empty). It returns the
 // callback URL the simulator sends the browser back to.
-func authorize(t *testing.T, c *http.Client, loginURL, decision, account string) string {
+func authorize(t testing.TB, c *http.Client, loginURL, decision, account string) string {
 	t.Helper()
 	resp, _ := get(t, c, loginURL)
 	if resp.StatusCode != http.StatusFound {
@@ -147,13 +147,13 @@ func authorize(t *testing.T, c *http.Client, loginURL, decision, account string)
 
 // signIn signs in through the simulator from loginURL and returns where the
 // app finally sends the browser.
-func signIn(t *testing.T, c *http.Client, loginURL string) string {
+func signIn(t testing.TB, c *http.Client, loginURL string) string {
 	t.Helper()
 	return signInAs(t, c, loginURL, "")
 }
 
 // signInAs is signIn choosing the account whose label contains account.
-func signInAs(t *testing.T, c *http.Client, loginURL, account string) string {
+func signInAs(t testing.TB, c *http.Client, loginURL, account string) string {
 	t.Helper()
 	callback := authorize(t, c, loginURL, "approve", account)
 	resp, body := get(t, c, callback)
@@ -163,7 +163,7 @@ func signInAs(t *testing.T, c *http.Client, loginURL, account string) string {
 	return resp.Header.Get("Location")
 }
 
-func mustParse(t *testing.T, s string) *url.URL {
+func mustParse(t testing.TB, s string) *url.URL {
 	t.Helper()
 	u, err := url.Parse(s)
 	if err != nil {
@@ -173,7 +173,7 @@ func mustParse(t *testing.T, s string) *url.URL {
 }
 
 // sessionCookie returns the browser's session cookie for the app.
-func sessionCookie(t *testing.T, c *http.Client, appURL string) string {
+func sessionCookie(t testing.TB, c *http.Client, appURL string) string {
 	t.Helper()
 	for _, ck := range c.Jar.Cookies(mustParse(t, appURL)) {
 		if ck.Name == sessionCookieName {
@@ -185,7 +185,7 @@ func sessionCookie(t *testing.T, c *http.Client, appURL string) string {
 
 // radioLabelled returns the value of the radio button named name whose
 // following text (its label) contains label.
-func radioLabelled(t *testing.T, page, name, label string) string {
+func radioLabelled(t testing.TB, page, name, label string) string {
 	t.Helper()
 	locs := inputRe.FindAllStringSubmatchIndex(page, -1)
 	for i, l := range locs {

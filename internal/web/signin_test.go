@@ -14,7 +14,7 @@ import (
 
 // signedInUser returns the account the browser is signed in as, from
 // /_auth_status/.
-func signedInUser(t *testing.T, app *testApp, c *http.Client) string {
+func signedInUser(t testing.TB, app *testApp, c *http.Client) string {
 	t.Helper()
 	_, body := get(t, c, app.URL+"/_auth_status/")
 	var s authStatus
