@@ -3,7 +3,10 @@ package ttam
 import (
 	"bytes"
 	"fmt"
+	"net/http/httptest"
 	"testing"
+
+	"phenolink/internal/ttamsim"
 )
 
 // benchKey writes a key of n markers and a genome over it, the sizes of a
@@ -40,6 +43,34 @@ func BenchmarkDecodeGenome(b *testing.B) {
 	for b.Loop() {
 		if _, err := DecodeGenome(key, genome); err != nil {
 			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSimFullGenome fetches and decodes the key and the genome of a
+// full-size (1.2 million marker) profile from the simulator over loopback.
+func BenchmarkSimFullGenome(b *testing.B) {
+	sim, err := ttamsim.New(ttamsim.Config{Markers: ttamsim.MaxMarkers})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	defer srv.Close()
+	c, err := NewClient(ClientConfig{APIURL: srv.URL, HTTPClient: srv.Client(), Tokens: StaticToken(ttamsim.DemoToken)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		key, err := c.GenomeKey(b.Context())
+		if err != nil {
+			b.Fatal(err)
+		}
+		g, err := c.Genome(b.Context(), ttamsim.DemoProfileID, key)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(g.Calls) != ttamsim.MaxMarkers {
+			b.Fatalf("%d calls", len(g.Calls))
 		}
 	}
 }
