@@ -14,8 +14,9 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// DefaultScopes is what Phenolink asks for when no scopes are configured.
-var DefaultScopes = []string{"basic", "names", "email"}
+// DefaultScope is what Phenolink asks for when no scopes are configured,
+// space separated as the API writes scopes.
+const DefaultScope = "basic names email"
 
 // OAuthConfig configures the authorization-code flow.
 type OAuthConfig struct {
@@ -23,7 +24,7 @@ type OAuthConfig struct {
 	ClientID     string   // API_CLIENT_ID
 	ClientSecret string   // API_CLIENT_SECRET
 	RedirectURL  string   // the registered callback, e.g. https://host/receive_code/
-	Scopes       []string // default DefaultScopes
+	Scopes       []string // default the fields of DefaultScope
 	// HTTPClient makes token requests; default a client with a 30s timeout.
 	HTTPClient *http.Client
 	// Now is the clock that turns expires_in into an expiry; default time.Now.
@@ -53,7 +54,7 @@ func NewOAuth(cfg OAuthConfig) (*OAuth, error) {
 	}
 	scopes := cfg.Scopes
 	if len(scopes) == 0 {
-		scopes = DefaultScopes
+		scopes = strings.Fields(DefaultScope)
 	}
 	o := &OAuth{
 		conf: oauth2.Config{
