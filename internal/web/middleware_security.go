@@ -55,6 +55,11 @@ func crossOriginProtection(pages *renderer) func(http.Handler) http.Handler {
 	return cop.Handler
 }
 
+// healthPath is exempt from the HTTPS redirect and the host check: platform
+// health checks reach a process directly, by its address and over plain
+// HTTP, and the answer reveals nothing.
+const healthPath = "/healthz"
+
 // strictTransport tells browsers to use HTTPS only, for two years.
 func strictTransport(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -69,7 +74,7 @@ func strictTransport(next http.Handler) http.Handler {
 // is the only way in.
 func redirectToHTTPS(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" {
+		if r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https" || r.URL.Path == healthPath {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -93,7 +98,7 @@ func checkHost(allowed []string) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !hostAllowed(r.Host, norm) {
+			if !hostAllowed(r.Host, norm) && r.URL.Path != healthPath {
 				http.Error(w, "Bad Request: unknown host", http.StatusBadRequest)
 				return
 			}

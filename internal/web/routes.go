@@ -43,7 +43,7 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 
 	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))
 	mux.Handle("GET /_auth_status/{$}", page(handleAuthStatus()))
-	mux.Handle("GET /healthz", handleHealthz())
+	mux.Handle("GET "+healthPath, handleHealthz())
 	mux.Handle("GET /metrics", handleMetrics(d.registry))
 	mux.Handle("GET /static/", d.assets.Handler())
 

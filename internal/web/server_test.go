@@ -170,6 +170,16 @@ func TestProductionChecks(t *testing.T) {
 		{"https passes", "phenolink.example.org", "https", http.StatusOK, ""},
 		{"unknown host refused", "evil.example.com", "https", http.StatusBadRequest, ""},
 	}
+	// A platform's health check comes by address over plain HTTP.
+	req, _ := http.NewRequest(http.MethodGet, app.URL+"/healthz", nil)
+	req.Host = "10.0.0.7:8080"
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if readBody(t, resp); resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz by address over HTTP = %d, want 200", resp.StatusCode)
+	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodGet, app.URL+"/_status/", nil)
@@ -191,10 +201,10 @@ func TestProductionChecks(t *testing.T) {
 		})
 	}
 	// The session cookie is Secure in production.
-	req, _ := http.NewRequest(http.MethodGet, app.URL+"/login/", nil)
+	req, _ = http.NewRequest(http.MethodGet, app.URL+"/login/", nil)
 	req.Host = "phenolink.example.org"
 	req.Header.Set("X-Forwarded-Proto", "https")
-	resp, err := c.Do(req)
+	resp, err = c.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
