@@ -96,6 +96,16 @@ func TestBrowserSignIn(t *testing.T) {
 				}
 			}
 			shoot("dashboard")
+
+			// Signing out posts a form that redirects through the API's
+			// logout and back: the CSP's form-action must allow both.
+			err = chromedp.Do(ctx,
+				chromedp.Click(`//button[normalize-space(.)="Sign out"]`),
+				chromedp.WaitVisible(`//a[normalize-space(.)="Sign in with 23andMe"]`),
+			)
+			if err != nil {
+				t.Fatalf("signing out: %v", err)
+			}
 		})
 	}
 }
