@@ -43,6 +43,19 @@ func signedInProfile(t *testing.T, app *testApp, c *http.Client) string {
 	return page[j+len(`value="`) : i]
 }
 
+// otherProfile returns a profile of the account other than the current one.
+func otherProfile(t *testing.T, app *testApp, c *http.Client, userID string) phenolink.Profile {
+	t.Helper()
+	profiles, err := app.store.Profiles(t.Context(), userID)
+	if err != nil || len(profiles) < 2 {
+		t.Fatalf("%s has %d profiles (%v), want 2", multiProfileAccount, len(profiles), err)
+	}
+	if signedInProfile(t, app, c) == profiles[1].ID {
+		return profiles[0]
+	}
+	return profiles[1]
+}
+
 func TestSignInShowsDashboard(t *testing.T) {
 	for _, db := range []struct {
 		name string
@@ -102,14 +115,7 @@ func TestSwitchProfile(t *testing.T) {
 	c := browser(t)
 	signInAs(t, c, app.URL+"/login/", multiProfileAccount)
 	id := signedInUser(t, app, c)
-	profiles, err := app.store.Profiles(t.Context(), id)
-	if err != nil || len(profiles) < 2 {
-		t.Fatalf("%s has %d profiles (%v), want 2", multiProfileAccount, len(profiles), err)
-	}
-	target := profiles[1]
-	if cur := signedInProfile(t, app, c); cur == target.ID {
-		target = profiles[0]
-	}
+	target := otherProfile(t, app, c, id)
 
 	resp, _ := postForm(t, c, app.URL+"/profile/", url.Values{"profile_id": {target.ID}})
 	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
@@ -191,14 +197,7 @@ func TestFailedRefreshSignsInAgainKeepingTheForm(t *testing.T) {
 
 	// The session itself ends (it expired, or was cleaned up) while the
 	// person is choosing a profile: their choice survives signing in.
-	profiles, err := app.store.Profiles(t.Context(), id)
-	if err != nil || len(profiles) < 2 {
-		t.Fatalf("%s has %d profiles (%v), want 2", multiProfileAccount, len(profiles), err)
-	}
-	chosen := profiles[1]
-	if signedInProfile(t, app, c) == chosen.ID {
-		chosen = profiles[0]
-	}
+	chosen := otherProfile(t, app, c, id)
 	if err := app.store.DeleteCtx(t.Context(), sessionCookie(t, c, app.URL)); err != nil {
 		t.Fatal(err)
 	}
