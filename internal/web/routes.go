@@ -50,6 +50,8 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	if d.settings.Debug && !d.settings.Production {
 		addDebugRoutes(mux)
 	}
+	// The router itself redirects "/logout" to "/logout/", as the original
+	// app did; only what matches nothing at all lands here.
 	mux.Handle("/", page(http.HandlerFunc(d.pages.notFound)))
 }
 

@@ -277,3 +277,28 @@ func TestAccessLogOmitsQueries(t *testing.T) {
 		t.Error("the access log holds the one-time code from the query")
 	}
 }
+
+func TestTrailingSlashIsAppended(t *testing.T) {
+	app := newTestApp(t, appOptions{})
+	c := browser(t)
+	tests := []struct {
+		path, location string
+		status         int
+	}{
+		{"/_status", "/_status/", http.StatusTemporaryRedirect},
+		{"/logout", "/logout/", http.StatusTemporaryRedirect},
+		{"/login?next=%2Fx", "/login/?next=%2Fx", http.StatusTemporaryRedirect},
+		{"/no-such-page", "", http.StatusNotFound},
+		{"//evil.example.com", "/evil.example.com", http.StatusTemporaryRedirect},
+	}
+	for _, tt := range tests {
+		resp, _ := get(t, c, app.URL+tt.path)
+		loc := resp.Header.Get("Location")
+		if resp.StatusCode != tt.status || (tt.location != "" && loc != tt.location) {
+			t.Errorf("GET %s = %d to %q, want %d to %q", tt.path, resp.StatusCode, loc, tt.status, tt.location)
+		}
+		if strings.HasPrefix(loc, "//") {
+			t.Errorf("GET %s redirects off the site: %q", tt.path, loc)
+		}
+	}
+}
