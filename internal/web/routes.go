@@ -39,6 +39,7 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	mux.Handle("GET /logout/{$}", page(handleLogoutConfirm(d.pages)))
 	mux.Handle("POST /logout/{$}", page(handleLogout(d.settings, d.pages, d.sessions, d.tokens, d.api)))
 	mux.Handle("POST /profile/{$}", signedIn(handleSwitchProfile(d.pages, d.sessions, d.users)))
+	mux.Handle("POST /account/delete/{$}", signedIn(handleDeleteAccount(d.pages, d.sessions, d.users)))
 	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.settings, d.pages, d.sessions, d.users, d.api)))
 
 	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))

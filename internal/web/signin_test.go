@@ -318,3 +318,29 @@ func TestSignedOutPostGoesToSignIn(t *testing.T) {
 		t.Fatalf("signed-out POST = %d to %q, want 303 to /login/", resp.StatusCode, resp.Header.Get("Location"))
 	}
 }
+
+func TestDeleteMyData(t *testing.T) {
+	app, _ := newSignInApp(t, nil)
+	c := browser(t)
+	signIn(t, c, app.URL+"/login/")
+	id := signedInUser(t, app, c)
+	other := browser(t) // the same person on another device
+	signIn(t, other, app.URL+"/login/")
+
+	resp, _ := postForm(t, c, app.URL+"/account/delete/", nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/" {
+		t.Fatalf("delete = %d to %q, want 303 to /", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if _, page := get(t, c, app.URL+"/"); !strings.Contains(page, "has been deleted") || !strings.Contains(page, "Sign in with 23andMe") {
+		t.Error("after deleting, the start page neither confirms it nor offers to sign in")
+	}
+	if _, err := app.store.User(t.Context(), id); phenolink.ErrorCode(err) != phenolink.ENOTFOUND {
+		t.Errorf("the user outlived the deletion: %v", err)
+	}
+	if _, err := app.store.Token(t.Context(), id); phenolink.ErrorCode(err) != phenolink.ENOTFOUND {
+		t.Errorf("the token outlived the deletion: %v", err)
+	}
+	if _, body := get(t, other, app.URL+"/_auth_status/"); !strings.Contains(body, `"signed_in":false`) {
+		t.Errorf("the other device is still signed in: %s", body)
+	}
+}
