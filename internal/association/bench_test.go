@@ -98,3 +98,27 @@ func BenchmarkLogisticScan(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkTableSums times the table look-ups alone for a block of
+// markers, per marker, with one statistic (no covariates) and three.
+func BenchmarkTableSums(b *testing.B) {
+	ms, c := benchData(2000, blockSize)
+	for _, covs := range []bool{false, true} {
+		cc := *c
+		if !covs {
+			cc.Covariates = nil
+		}
+		pr, err := prepare(&cc)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tabs := newByteTables(pr)
+		out := make([]float64, blockSize*tabs.stats)
+		b.Run(fmt.Sprintf("stats=%d", tabs.stats), func(b *testing.B) {
+			for b.Loop() {
+				tabs.blockSums(ms, out)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(ms)), "ns/marker")
+		})
+	}
+}

@@ -24,7 +24,7 @@ func newLinearWorkspace(pr *prepared, t *byteTables) *linearWorkspace {
 // intercept and covariate cross-products come precomputed over all valid
 // samples, corrected for this marker's missing calls sample by sample, and
 // the genotype's own sums come from popcounts and table look-ups.
-func linearFast(pr *prepared, t *byteTables, m *Marker, conv Convention, ws *linearWorkspace) Result {
+func linearFast(pr *prepared, t *byteTables, m *Marker, conv Convention, ws *linearWorkspace, sums []float64) Result {
 	rec := m.Genotypes[:t.recLen]
 	loadWords(rec, ws.words, ws.pad)
 	c := t.count(ws.words)
@@ -62,8 +62,7 @@ func linearFast(pr *prepared, t *byteTables, m *Marker, conv Convention, ws *lin
 		e.n = float64(r.N)
 		e.xx[0] = e.n
 	}
-	t.sums(rec, ws.sums)
-	fillGenotype(e, ws.sums, float64(c.het+2*c.hom2), float64(c.het+4*c.hom2))
+	fillGenotype(e, sums, float64(c.het+2*c.hom2), float64(c.het+4*c.hom2))
 	e.fit(&r)
 	if r.NotTestable == "" {
 		r.orient(a1IsAllele1)

@@ -29,9 +29,12 @@ func TestLinearFastMatchesGeneric(t *testing.T) {
 				var got Result
 				switch {
 				case !m.IsX():
-					got = linearFast(pr, tabs, &m, conv, ws)
+					sums := make([]float64, tabs.stats)
+					tabs.blockSums([]Marker{m}, sums)
+					got = linearFast(pr, tabs, &m, conv, ws, sums)
 				case xd.exact:
-					got = linearFastX(xd, &m, conv, wsX)
+					xd.tabs.sums(m.Genotypes[:xd.tabs.recLen], wsX.sums)
+					got = linearFastX(xd, &m, conv, wsX, wsX.sums)
 				default:
 					continue
 				}

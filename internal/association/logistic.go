@@ -176,16 +176,16 @@ func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c 
 		}
 	}
 	xm := opt.Convention.xModel(opt.NoXSex)
-	newTest := func() markerTest {
+	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)
 		grouped := newLogisticFit(2)
 		perSample := map[int]*logisticFit{}
-		return func(m *Marker) Result {
+		return perMarker(func(m *Marker) Result {
 			if m.IsX() || len(pr.covs) > 0 {
 				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample)
 			}
 			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
-		}
+		})
 	}
 	if err := scan(ctx, markers, pr.n, opt.Workers, newTest, emit); err != nil {
 		return fmt.Errorf("association.LogisticScan: %w", err)

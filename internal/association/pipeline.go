@@ -23,14 +23,25 @@ type block struct {
 	results []Result
 }
 
-// markerTest fits one marker; each worker has its own, with its own scratch.
-type markerTest func(m *Marker) Result
+// blockTest fits a block of markers into out (one result each); each
+// worker has its own, with its own scratch. Working a block at a time lets
+// the linear scan keep a slice of its tables in cache across markers.
+type blockTest func(ms []Marker, out []Result)
+
+// perMarker makes a blockTest from a test of one marker.
+func perMarker(test func(m *Marker) Result) blockTest {
+	return func(ms []Marker, out []Result) {
+		for i := range ms {
+			out[i] = test(&ms[i])
+		}
+	}
+}
 
 // scan streams markers through workers and hands each result to emit in
 // input order. Only a bounded number of blocks exist at once (a block's
 // genotypes and results are reused once emitted), so neither the cohort's
 // genotypes nor the scan's results need be in memory.
-func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int, newTest func() markerTest, emit func(*Result) error) error {
+func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int, newTest func() blockTest, emit func(*Result) error) error {
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
@@ -50,9 +61,7 @@ func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int
 			defer wg.Done()
 			test := newTest()
 			for b := range work {
-				for i := range b.markers {
-					b.results[i] = test(&b.markers[i])
-				}
+				test(b.markers, b.results[:len(b.markers)])
 				done <- b
 			}
 		}()

@@ -40,17 +40,24 @@ func LinearScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *C
 	if err != nil {
 		return fmt.Errorf("association.LinearScan: X chromosome: %w", err)
 	}
-	newTest := func() markerTest {
+	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)
 		wsX := newLinearWorkspace(xd.pr, xd.tabs)
-		return func(m *Marker) Result {
-			switch {
-			case !m.IsX():
-				return linearFast(pr, tabs, m, opt.Convention, ws)
-			case xd.exact:
-				return linearFastX(xd, m, opt.Convention, wsX)
+		sums := make([]float64, blockSize*tabs.stats)
+		return func(ms []Marker, out []Result) {
+			tabs.blockSums(ms, sums)
+			for i := range ms {
+				m := &ms[i]
+				switch {
+				case !m.IsX():
+					out[i] = linearFast(pr, tabs, m, opt.Convention, ws, sums[i*tabs.stats:(i+1)*tabs.stats])
+				case xd.exact:
+					xd.tabs.sums(m.Genotypes[:xd.tabs.recLen], wsX.sums)
+					out[i] = linearFastX(xd, m, opt.Convention, wsX, wsX.sums)
+				default:
+					out[i] = linearGeneric(pr, m, opt.Convention, xm)
+				}
 			}
-			return linearGeneric(pr, m, opt.Convention, xm)
 		}
 	}
 	if err := scan(ctx, markers, pr.n, opt.Workers, newTest, emit); err != nil {

@@ -104,7 +104,7 @@ func (t *byteTables) eachMissingX(words []uint64, f func(i int)) {
 }
 
 // linearFastX fits an X marker from the X design's tables.
-func linearFastX(xd *xDesign, m *Marker, conv Convention, ws *linearWorkspace) Result {
+func linearFastX(xd *xDesign, m *Marker, conv Convention, ws *linearWorkspace, sums []float64) Result {
 	pr, t := xd.pr, xd.tabs
 	rec := m.Genotypes[:t.recLen]
 	loadWords(rec, ws.words, ws.pad)
@@ -129,8 +129,7 @@ func linearFastX(xd *xDesign, m *Marker, conv Convention, ws *linearWorkspace) R
 		e.n = float64(r.N)
 		e.xx[0] = e.n
 	}
-	t.sums(rec, ws.sums)
-	fillGenotype(e, ws.sums, float64(c.hetF)+2*float64(c.hom2F)+2*s*float64(c.hom2M), float64(c.hetF)+4*float64(c.hom2F)+4*s*s*float64(c.hom2M))
+	fillGenotype(e, sums, float64(c.hetF)+2*float64(c.hom2F)+2*s*float64(c.hom2M), float64(c.hetF)+4*float64(c.hom2F)+4*s*s*float64(c.hom2M))
 	e.fit(&r)
 	if r.NotTestable == "" {
 		r.orient(a1IsAllele1)
