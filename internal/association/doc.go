@@ -35,6 +35,18 @@
 // NA), as are markers whose variance inflation factor against the
 // covariates exceeds PLINK's default of 50.
 //
+// Y, XY and MT markers are treated as autosomal; PLINK's haploid handling
+// of them is not reproduced.
+//
+// Binary traits (LogisticScan) get the additive logistic model by Newton's
+// method, converged to 1e-10, with Wald standard errors from the
+// information at the optimum. Markers whose estimate diverges (separation)
+// are not testable; PLINK 2 would fall back to Firth regression there, which
+// this package does not fit. PLINK 1.9 computes logistic fits in single
+// precision and PLINK 2 (v2.00a3.5) takes the standard error from the
+// penultimate Newton step, so their printed SE, z and p differ slightly from
+// these exact values (see the fixture tests for the measured bounds).
+//
 // P-values come from Student's t (linear) and the normal distribution
 // (logistic Wald tests), accurate into the far tail; below 1e-300 only
 // -log10 p is reported (PValue.MinusLog10).

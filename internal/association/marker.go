@@ -58,8 +58,8 @@ const (
 	NotTestableSeparation  = "SEPARATION"   // logistic estimate diverges: a genotype predicts the outcome
 )
 
-// counted returns true when A1 is the .bim's allele 1, given allele 1's
-// count c1 and allele 2's count c2 over the cohort.
+// countsAllele1 reports whether A1 is the .bim's allele 1 (column 5), given
+// allele 1's count c1 and allele 2's count c2 over the cohort.
 func (c Convention) countsAllele1(c1, c2 float64) bool {
 	if c == PLINK2 {
 		// REF = allele 2 counted when its frequency is below 0.5.
