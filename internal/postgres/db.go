@@ -6,6 +6,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -13,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 
+	"phenolink/internal/phenolink"
 	"phenolink/internal/secretbox"
 )
 
@@ -53,6 +55,7 @@ type DB struct {
 	sqlDB      *sql.DB // the same pool seen through database/sql, for goose
 	box        *secretbox.Box
 	migrations *goose.Provider
+	index      markerCache
 }
 
 // Open connects to databaseURL (a postgres:// URL such as DATABASE_URL;
@@ -109,6 +112,14 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("postgres.Ping: %w", err)
 	}
 	return nil
+}
+
+// markerCache is this process's copy of the marker index, loaded at the
+// first import (see genomes.go). mu is held for a whole import, so imports
+// in one process run one at a time.
+type markerCache struct {
+	mu sync.Mutex
+	x  *phenolink.MarkerIndex // nil until the first import
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil.

@@ -132,7 +132,11 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 	// Every table holding a user's rows, children first. Each is emptied
 	// explicitly rather than trusting cascades alone; later features add
 	// their tables here.
+	// The shared marker index is reference data, not the user's, and
+	// stays.
 	userRows := []string{
+		`DELETE FROM jobs WHERE user_id = $1 OR profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
+		`DELETE FROM genomes WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM tokens WHERE user_id = $1`,
 		`DELETE FROM profiles WHERE user_id = $1`,

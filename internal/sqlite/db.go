@@ -22,11 +22,13 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 
+	"phenolink/internal/phenolink"
 	"phenolink/internal/secretbox"
 )
 
@@ -50,6 +52,15 @@ type DB struct {
 	write      *sql.DB // exactly one connection; every write goes here
 	box        *secretbox.Box
 	migrations *goose.Provider
+	index      markerCache
+}
+
+// markerCache is this process's copy of the marker index, loaded at the
+// first import (see genomes.go). mu is held for a whole import, so imports
+// in one process run one at a time.
+type markerCache struct {
+	mu sync.Mutex
+	x  *phenolink.MarkerIndex // nil until the first import
 }
 
 // Open opens (creating if needed) the SQLite database at path, with WAL,

@@ -35,12 +35,28 @@ func testDeleteUser(t *testing.T, h Harness) {
 	if err := s.CommitCtx(ctx, "anonymous", sessionData(t, nil), later); err != nil {
 		t.Fatal(err)
 	}
-	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "tokens": 2, "sessions": 4})
+	// Genotype records and jobs, of each profile and of the account.
+	g := parseImport(t, "rs1 1 100 AA", "rs2 1 200 CC")
+	for _, p := range []struct{ userID, profileID string }{{"u1", "p1"}, {"u1", "p2"}, {"u2", "p3"}} {
+		save(t, s, p.profileID, g)
+		if _, err := s.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: p.userID, ProfileID: p.profileID, Payload: []byte("staged")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Enqueue(ctx, phenolink.Job{Kind: "account_export", UserID: "u1"}); err != nil {
+		t.Fatal(err)
+	}
+	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "tokens": 2, "sessions": 4, "genomes": 3, "jobs": 4})
 
 	if err := s.DeleteUser(ctx, "u1"); err != nil {
 		t.Fatalf("DeleteUser: %v", err)
 	}
-	wantCounts(t, h, s, map[string]int{"users": 1, "profiles": 1, "tokens": 1, "sessions": 2})
+	wantCounts(t, h, s, map[string]int{"users": 1, "profiles": 1, "tokens": 1, "sessions": 2, "genomes": 1, "jobs": 1})
+	// The marker index is shared reference data, not u1's.
+	if n := h.Count(t, s, "markers"); n != 2 {
+		t.Errorf("markers has %d rows after DeleteUser, want 2", n)
+	}
+	wantCalls(t, s, "p3", g)
 	_, err := s.User(ctx, "u1")
 	wantCode(t, err, phenolink.ENOTFOUND)
 	if _, err := s.Token(ctx, "u2"); err != nil {

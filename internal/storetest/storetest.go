@@ -18,6 +18,8 @@ type Store interface {
 	phenolink.TokenStore
 	phenolink.SessionStore
 	phenolink.HealthChecker
+	phenolink.GenotypeStore
+	phenolink.JobQueue
 	Find(token string) ([]byte, bool, error)
 	Commit(token string, data []byte, expiry time.Time) error
 	Delete(token string) error
@@ -66,6 +68,19 @@ func Run(t *testing.T, h Harness) {
 		{"SessionUser", testSessionUser},
 		{"DeleteUser", testDeleteUser},
 		{"StatementsAreCounted", testStatementsAreCounted},
+		{"GenomeRoundTrip", testGenomeRoundTrip},
+		{"GenomeIndexGrows", testGenomeIndexGrows},
+		{"GenomeReimportReplaces", testGenomeReimport},
+		{"GenomeFailedSaveKeepsPrevious", testGenomeFailedSave},
+		{"GenomeRefused", testGenomeRefused},
+		{"GenotypeCalls", testGenotypeCalls},
+		{"DeleteGenome", testDeleteGenome},
+		{"JobLifecycle", testJobLifecycle},
+		{"JobConcurrentClaim", testJobConcurrentClaim},
+		{"JobLeaseExpiry", testJobLeaseExpiry},
+		{"JobRetry", testJobRetry},
+		{"JobRunner", testJobRunner},
+		{"JobRunnerStops", testJobRunnerStops},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -109,8 +124,10 @@ func wantCode(t *testing.T, err error, code string) {
 // wantCounts fails the test unless each table has the given number of rows.
 func wantCounts(t *testing.T, h Harness, s Store, want map[string]int) {
 	t.Helper()
-	// Every table holding a user's rows; later features add theirs.
-	for _, table := range []string{"users", "profiles", "tokens", "sessions"} {
+	// Every table holding a user's rows; later features add theirs. The
+	// marker index is shared reference data, not personal, and is counted
+	// only where a test says so.
+	for _, table := range []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs"} {
 		if got := h.Count(t, s, table); got != want[table] {
 			t.Errorf("%s has %d rows, want %d", table, got, want[table])
 		}

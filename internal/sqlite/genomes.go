@@ -1,0 +1,238 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+	"unsafe"
+
+	"phenolink/internal/phenolink"
+)
+
+// markerBatch is how many markers one INSERT adds: a multi-row statement
+// run a few thousand times is much faster than a million single-row ones,
+// and 4 x 500 parameters stay far below SQLite's limit.
+const markerBatch = 500
+
+// SaveGenome merges the import's markers into the shared index and replaces
+// the profile's record, in one transaction: a failure, a cancelled context
+// or a killed process leaves the previous record whole. The write
+// connection's IMMEDIATE transaction makes importers in every process take
+// turns, so index positions stay dense. It returns ENOTFOUND when the
+// profile does not exist and ECONFLICT when info.JobID is set but that job
+// is no longer running.
+func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error) {
+	if err := info.Validate(); err != nil {
+		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.SaveGenome(%q): %w", info.ProfileID, err)
+	}
+	info.ImportedAt = time.Now().UTC()
+	db.index.mu.Lock()
+	defer db.index.mu.Unlock()
+	merged := -1 // the index length before a merge that may need undoing
+	var m phenolink.GenomeMerge
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := checkJobRunning(ctx, tx, info); err != nil {
+			return err
+		}
+		x, err := db.refreshIndex(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if m, err = x.MergeGenome(info, markers, calls); err != nil {
+			return err
+		}
+		merged = m.From
+		if err := insertMarkers(ctx, tx, m.From, m.Added); err != nil {
+			return err
+		}
+		counts, err := json.Marshal(m.Counts)
+		if err != nil {
+			return err
+		}
+		g := m.Info
+		_, err = exec(ctx, tx, `
+			INSERT INTO genomes (profile_id, source, build, chip, marker_count, called, call_rate, mismatches, chrom_counts, imported_at, calls)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+			ON CONFLICT (profile_id) DO UPDATE SET
+				source = excluded.source, build = excluded.build, chip = excluded.chip,
+				marker_count = excluded.marker_count, called = excluded.called,
+				call_rate = excluded.call_rate, mismatches = excluded.mismatches,
+				chrom_counts = excluded.chrom_counts, imported_at = excluded.imported_at,
+				calls = excluded.calls`,
+			g.ProfileID, g.Source, g.Build, g.Chip, g.MarkerCount, g.Called, g.CallRate, g.Mismatches,
+			string(counts), g.ImportedAt.UnixNano(), callBytes(m.Record))
+		return err
+	})
+	if err != nil && merged >= 0 {
+		db.index.x.Truncate(merged) // the new markers were rolled back
+	}
+	if isForeignKeyViolation(err) {
+		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "No profile has id %q; sign in again to refresh your profiles.", info.ProfileID), err)
+	}
+	if err != nil {
+		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.SaveGenome(%q, %d markers): %w", info.ProfileID, len(markers), err)
+	}
+	return m.Info, nil
+}
+
+// checkJobRunning fails unless the import's job, when it has one, is still
+// running for the profile. The write transaction keeps it so until commit.
+func checkJobRunning(ctx context.Context, tx *sql.Tx, info phenolink.GenomeInfo) error {
+	if info.JobID == 0 {
+		return nil
+	}
+	var n int
+	err := queryRow(ctx, tx, `SELECT 1 FROM jobs WHERE id = ? AND state = 'running' AND profile_id = ?`,
+		info.JobID, info.ProfileID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return phenolink.Errorf(phenolink.ECONFLICT, "The import was cancelled or taken over before it finished; nothing was stored.")
+	}
+	return err
+}
+
+// insertMarkers appends markers to the index table from position from on.
+func insertMarkers(ctx context.Context, tx *sql.Tx, from int, markers []phenolink.Marker) error {
+	var full *sql.Stmt
+	if len(markers) >= markerBatch {
+		var err error
+		if full, err = tx.PrepareContext(ctx, insertMarkersSQL(markerBatch)); err != nil {
+			return err
+		}
+		defer full.Close()
+	}
+	args := make([]any, 0, 4*markerBatch)
+	for start := 0; start < len(markers); start += markerBatch {
+		batch := markers[start:min(start+markerBatch, len(markers))]
+		args = args[:0]
+		for i, mk := range batch {
+			args = append(args, from+start+i, mk.ID, int(mk.Chrom), int64(mk.Pos))
+		}
+		var err error
+		if len(batch) == markerBatch {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = exec(ctx, tx, insertMarkersSQL(len(batch)), args...)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertMarkersSQL is an INSERT of n markers.
+func insertMarkersSQL(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO markers (idx, id, chrom, pos) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(`(?,?,?,?)`)
+	}
+	return b.String()
+}
+
+// refreshIndex brings the cached index up to the table: it loads it at the
+// first import and afterwards reads only the rows other processes appended.
+func (db *DB) refreshIndex(ctx context.Context, tx *sql.Tx) (*phenolink.MarkerIndex, error) {
+	var n int
+	if err := queryRow(ctx, tx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+		return nil, err
+	}
+	if db.index.x == nil || n < db.index.x.Len() {
+		// A shorter table means the database was replaced; start over.
+		db.index.x = phenolink.NewMarkerIndex()
+	}
+	x := db.index.x
+	if n == x.Len() {
+		return x, nil
+	}
+	rows, err := query(ctx, tx, `SELECT idx, id, chrom, pos FROM markers WHERE idx >= ? ORDER BY idx`, x.Len())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var idx int
+		var m phenolink.Marker
+		if err := rows.Scan(&idx, &m.ID, &m.Chrom, &m.Pos); err != nil {
+			return nil, err
+		}
+		if idx != x.Len() {
+			db.index.x = nil
+			return nil, fmt.Errorf("marker index has a gap at %d (found %d)", x.Len(), idx)
+		}
+		x.Append(m)
+	}
+	return x, rows.Err()
+}
+
+// callBytes views a record as bytes without copying it; a Call is a uint8,
+// so the two share their memory layout.
+func callBytes(calls []phenolink.Call) []byte {
+	if len(calls) == 0 {
+		return []byte{}
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&calls[0])), len(calls))
+}
+
+// Genome returns the profile's record info, or ENOTFOUND.
+func (db *DB) Genome(ctx context.Context, profileID string) (phenolink.GenomeInfo, error) {
+	g := phenolink.GenomeInfo{ProfileID: profileID}
+	var imported int64
+	err := queryRow(ctx, db.read, `
+		SELECT source, build, chip, marker_count, called, call_rate, mismatches, imported_at
+		FROM genomes WHERE profile_id = ?`, profileID).
+		Scan(&g.Source, &g.Build, &g.Chip, &g.MarkerCount, &g.Called, &g.CallRate, &g.Mismatches, &imported)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = errNoGenome(profileID)
+	}
+	if err != nil {
+		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.Genome(%q): %w", profileID, err)
+	}
+	g.ImportedAt = time.Unix(0, imported).UTC()
+	return g, nil
+}
+
+func errNoGenome(profileID string) error {
+	return phenolink.Errorf(phenolink.ENOTFOUND, "No genotypes are stored for profile %q; import them first.", profileID)
+}
+
+// ChromosomeCounts returns the counts stored with the profile's record.
+func (db *DB) ChromosomeCounts(ctx context.Context, profileID string) ([]phenolink.ChromosomeCount, error) {
+	var raw string
+	err := queryRow(ctx, db.read, `SELECT chrom_counts FROM genomes WHERE profile_id = ?`, profileID).Scan(&raw)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = errNoGenome(profileID)
+	}
+	var counts []phenolink.ChromosomeCount
+	if err == nil {
+		err = json.Unmarshal([]byte(raw), &counts)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.ChromosomeCounts(%q): %w", profileID, err)
+	}
+	return counts, nil
+}
+
+// DeleteGenome removes the profile's record and all of its jobs, so a
+// queued import cannot bring the record back; deleting a missing record is
+// not an error.
+func (db *DB) DeleteGenome(ctx context.Context, profileID string) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if _, err := exec(ctx, tx, `DELETE FROM jobs WHERE profile_id = ?`, profileID); err != nil {
+			return err
+		}
+		_, err := exec(ctx, tx, `DELETE FROM genomes WHERE profile_id = ?`, profileID)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.DeleteGenome(%q): %w", profileID, err)
+	}
+	return nil
+}
