@@ -159,6 +159,14 @@ func compareRow(t *testing.T, rep plinkReport, r Result, row plinkRow, tie bool)
 			ok = false
 		}
 	}
+	if lo, has := row["L95"]; has && r.A1 == row["A1"] {
+		// --ci 0.95: the Wald interval of the odds ratio.
+		_, l95, u95 := r.OddsRatio()
+		if !printedMatch(l95, lo, rep.digits, 1) || !printedMatch(u95, row["U95"], rep.digits, 1) {
+			t.Errorf("%s: 95%% CI %.6g-%.6g, PLINK printed %s-%s", r.ID, l95, u95, lo, row["U95"])
+			ok = false
+		}
+	}
 	printedP := parse(row[rep.cols[3]])
 	if printedP < tinyP {
 		// PLINK 1.9 prints 0 below the smallest double; PLINK 2 prints
