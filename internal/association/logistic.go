@@ -28,6 +28,7 @@ type logisticFit struct {
 	beta     []float64
 	info, l  []float64
 	grad, dz []float64
+	start    []float64 // optional first coefficients to start from
 }
 
 func newLogisticFit(p int) *logisticFit {
@@ -57,6 +58,12 @@ func (f *logisticFit) fit(r *Result) {
 	}
 	clear(f.beta)
 	f.beta[0] = math.Log(successes / (trials - successes))
+	if len(f.start) > 0 && len(f.start) < p {
+		// The covariates' fit without the genotype is usually close to
+		// the full model's optimum, which saves Newton steps; the optimum
+		// itself does not depend on where the search starts.
+		copy(f.beta, f.start)
+	}
 	for iter := 0; ; iter++ {
 		clear(f.info)
 		clear(f.grad)
@@ -176,13 +183,14 @@ func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c 
 		}
 	}
 	xm := opt.Convention.xModel(opt.NoXSex)
+	start := nullLogistic(pr, raw)
 	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)
 		grouped := newLogisticFit(2)
 		perSample := map[int]*logisticFit{}
 		return perMarker(func(m *Marker) Result {
 			if m.IsX() || len(pr.covs) > 0 {
-				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample)
+				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample, start)
 			}
 			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
 		})
@@ -242,7 +250,7 @@ func logisticGrouped(pr *prepared, t *byteTables, cases []uint64, m *Marker, con
 
 // logisticGeneric fits a marker sample by sample: with covariates, and on
 // X where males are coded by xm.
-func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel, fits map[int]*logisticFit) Result {
+func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel, fits map[int]*logisticFit, start []float64) Result {
 	isX := m.IsX()
 	c1, c2 := alleleCounts(m.Genotypes, pr.n, pr.male, isX)
 	a1IsAllele1 := conv.countsAllele1(c1, c2)
@@ -257,6 +265,7 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 	f := fits[p]
 	if f == nil {
 		f = newLogisticFit(p)
+		f.start = start
 		fits[p] = f
 	}
 	f.reset()
@@ -300,4 +309,30 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 	}
 	f.fit(&r)
 	return r
+}
+
+// nullLogistic fits the intercept and covariates alone over the valid
+// samples, the starting point of every marker's fit; nil when that fit
+// fails, and markers then start from the intercept alone.
+func nullLogistic(pr *prepared, y []float64) []float64 {
+	k := len(pr.covs) + 1
+	if k == 1 {
+		return nil
+	}
+	// Fit with the last covariate as the "genotype" column: fit reports
+	// only that column, but leaves every coefficient in beta.
+	f := newLogisticFit(k)
+	row := make([]float64, k+1)
+	for i := range pr.n {
+		if pr.valid[i] {
+			pr.fillRow(row, i, 0)
+			f.addRow(row[:k], 1, y[i])
+		}
+	}
+	var r Result
+	f.fit(&r)
+	if r.NotTestable != "" {
+		return nil
+	}
+	return f.beta
 }
