@@ -52,6 +52,9 @@ func (p *parser) lines(br *bufio.Reader) error {
 			return invalidf("Line %d is longer than %d bytes, so this is not a 23andMe raw-data file (its lines are under 100 bytes). Upload the file exactly as 23andMe's download gave it.",
 				p.line+1, MaxLineBytes)
 		}
+		if err != nil && err != io.EOF {
+			return err // a bound, a damaged archive or the upload itself
+		}
 		if len(line) > 0 {
 			p.line++
 			line = bytes.TrimSuffix(line, []byte{'\n'})
@@ -66,9 +69,6 @@ func (p *parser) lines(br *bufio.Reader) error {
 		}
 		if err == io.EOF {
 			return nil
-		}
-		if err != nil {
-			return err
 		}
 	}
 }
