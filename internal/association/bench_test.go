@@ -62,7 +62,8 @@ func BenchmarkLinearScan(b *testing.B) {
 			}
 			b.Run(fmt.Sprintf("N=%d/covariates=%v", n, covs), func(b *testing.B) {
 				for b.Loop() {
-					if _, err := LinearScan(context.Background(), sliceMarkers(ms), &cc, Options{}); err != nil {
+					err := LinearScanEach(context.Background(), sliceMarkers(ms), &cc, Options{}, func(*Result) error { return nil })
+					if err != nil {
 						b.Fatal(err)
 					}
 				}

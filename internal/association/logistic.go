@@ -182,7 +182,7 @@ func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c 
 			cases[i/32] |= 1 << (uint(i%32) * 2)
 		}
 	}
-	xm := opt.Convention.xModel(opt.NoXSex)
+	xm, _ := resolveXModel(c, opt.Convention.xModel(opt.NoXSex))
 	start := nullLogistic(pr, raw)
 	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)

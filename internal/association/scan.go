@@ -35,8 +35,7 @@ func LinearScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *C
 		return fmt.Errorf("association.LinearScan: %w", err)
 	}
 	tabs := newByteTables(pr)
-	xm := opt.Convention.xModel(opt.NoXSex)
-	xd, err := newXDesign(c, xm)
+	xd, err := newXDesign(c, opt.Convention.xModel(opt.NoXSex))
 	if err != nil {
 		return fmt.Errorf("association.LinearScan: X chromosome: %w", err)
 	}
@@ -55,7 +54,7 @@ func LinearScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *C
 					xd.tabs.sums(m.Genotypes[:xd.tabs.recLen], wsX.sums)
 					out[i] = linearFastX(xd, m, opt.Convention, wsX, wsX.sums)
 				default:
-					out[i] = linearGeneric(pr, m, opt.Convention, xm)
+					out[i] = linearGeneric(pr, m, opt.Convention, xd.xm)
 				}
 			}
 		}

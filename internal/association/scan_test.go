@@ -91,3 +91,31 @@ func TestScanKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSexCovariateNotDuplicated checks that when the covariates already
+// hold sex, X markers are fitted with it once instead of failing.
+func TestSexCovariateNotDuplicated(t *testing.T) {
+	f := loadFixture(t, "testdata/plink")
+	c := f.cohort(t, "qt", true) // covariates: sex, age
+	auto, err := LinearScan(context.Background(), sliceMarkers(f.markers), c, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	explicit, err := LinearScan(context.Background(), sliceMarkers(f.markers), c, Options{NoXSex: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tested := 0
+	for i := range auto {
+		a, e := auto[i], explicit[i]
+		if a.NotTestable != e.NotTestable || !near(a.Beta, e.Beta) || !near(a.SE, e.SE) {
+			t.Fatalf("%s: sex added automatically %+v, by the caller %+v", a.ID, a, e)
+		}
+		if f.markers[i].IsX() && a.NotTestable == "" {
+			tested++
+		}
+	}
+	if tested == 0 {
+		t.Error("no X marker was tested")
+	}
+}

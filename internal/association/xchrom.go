@@ -20,31 +20,44 @@ type xDesign struct {
 	exact bool
 }
 
-// newXDesign prepares c for X markers. Sex is added only when it varies,
-// as a constant covariate would make every regression singular.
+// newXDesign prepares c for X markers under xm, with sex added as
+// resolveXModel decides.
 func newXDesign(c *Cohort, xm xModel) (*xDesign, error) {
-	cx := *c
-	if xm.addSex && c.Sex != nil && sexVaries(c) {
-		col := make([]float64, len(c.Sex))
-		for i, s := range c.Sex {
-			switch s {
-			case plinkfile.SexMale:
-				col[i] = 1
-			case plinkfile.SexFemale:
-				col[i] = 0
-			default:
-				col[i] = math.NaN() // unknown sex: out of X regressions that use sex
-			}
-		}
-		cx.Covariates = append(append([][]float64(nil), c.Covariates...), col)
-	} else {
-		xm.addSex = false
-	}
-	pr, err := prepare(&cx)
+	xm, cx := resolveXModel(c, xm)
+	pr, err := prepare(cx)
 	if err != nil {
 		return nil, err
 	}
 	return &xDesign{pr: pr, tabs: newXTables(pr, xm), xm: xm, exact: xm.addSex || xm.maleScale == 1}, nil
+}
+
+// resolveXModel returns the X model actually fitted and the cohort with
+// sex appended to its covariates when that model adds it. Sex is added
+// only when it varies and is not already among the covariates (a duplicate
+// would make every X regression singular, where PLINK gives up).
+func resolveXModel(c *Cohort, xm xModel) (xModel, *Cohort) {
+	if !xm.addSex || c.Sex == nil || !sexVaries(c) {
+		xm.addSex = false
+		return xm, c
+	}
+	col := make([]float64, len(c.Sex))
+	for i, s := range c.Sex {
+		switch s {
+		case plinkfile.SexMale:
+			col[i] = 1
+		case plinkfile.SexFemale:
+			col[i] = 0
+		default:
+			col[i] = math.NaN() // unknown sex: out of X regressions that use sex
+		}
+	}
+	cx := *c
+	cx.Covariates = append(append([][]float64(nil), c.Covariates...), col)
+	if _, err := prepare(&cx); err != nil {
+		xm.addSex = false
+		return xm, c
+	}
+	return xm, &cx
 }
 
 func sexVaries(c *Cohort) bool {
