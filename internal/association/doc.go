@@ -41,8 +41,8 @@
 // Binary traits (LogisticScan) get the additive logistic model by Newton's
 // method, converged to 1e-10, with Wald standard errors from the
 // information at the optimum. Markers whose estimate diverges (separation)
-// are not testable; PLINK 2 would fall back to Firth regression there, which
-// this package does not fit. PLINK 1.9 computes logistic fits in single
+// are not testable, as in PLINK 1.9, or with Options.FirthFallback are
+// refitted by Firth's penalised likelihood, as PLINK 2 does. PLINK 1.9 computes logistic fits in single
 // precision and PLINK 2 (v2.00a3.5) takes the standard error from the
 // penultimate Newton step, so their printed SE, z and p differ slightly from
 // these exact values (see the fixture tests for the measured bounds).

@@ -29,6 +29,20 @@ type logisticFit struct {
 	info, l  []float64
 	grad, dz []float64
 	start    []float64 // optional first coefficients to start from
+	mu       []float64 // Firth's fit: each row's fitted probability
+	firth    bool      // refit with Firth's penalty where the plain fit diverges
+}
+
+// fitOrFirth is fit, falling back to Firth's regression when the plain
+// maximum likelihood does not exist or is not reached, as PLINK 2's
+// default firth-fallback does.
+func (f *logisticFit) fitOrFirth(r *Result) {
+	f.fit(r)
+	if f.firth && (r.NotTestable == NotTestableSeparation || r.NotTestable == NotTestableNoConverge) {
+		r.NotTestable = ""
+		r.Firth = true
+		f.fitFirth(r)
+	}
 }
 
 func newLogisticFit(p int) *logisticFit {
@@ -85,7 +99,13 @@ func (f *logisticFit) fit(r *Result) {
 			}
 		}
 		if !cholesky(f.info, f.l, p) {
-			r.setNotTestable(NotTestableCollinear)
+			// Singular from the start: collinear predictors. Later: the
+			// weights of separated rows vanished on the way to infinity.
+			why := NotTestableCollinear
+			if iter > 0 {
+				why = NotTestableSeparation
+			}
+			r.setNotTestable(why)
 			return
 		}
 		if iter == logisticMaxIter {
@@ -187,10 +207,11 @@ func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c 
 	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)
 		grouped := newLogisticFit(2)
+		grouped.firth = opt.FirthFallback
 		perSample := map[int]*logisticFit{}
 		return perMarker(func(m *Marker) Result {
 			if m.IsX() || len(pr.covs) > 0 {
-				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample, start)
+				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample, start, opt.FirthFallback)
 			}
 			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
 		})
@@ -244,13 +265,13 @@ func logisticGrouped(pr *prepared, t *byteTables, cases []uint64, m *Marker, con
 	f.addRow([]float64{1, d[0]}, float64(hom1), float64(caseHom1))
 	f.addRow([]float64{1, d[1]}, float64(c.het), float64(caseHet))
 	f.addRow([]float64{1, d[2]}, float64(c.hom2), float64(caseHom2))
-	f.fit(&r)
+	f.fitOrFirth(&r)
 	return r
 }
 
 // logisticGeneric fits a marker sample by sample: with covariates, and on
 // X where males are coded by xm.
-func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel, fits map[int]*logisticFit, start []float64) Result {
+func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm xModel, fits map[int]*logisticFit, start []float64, firth bool) Result {
 	isX := m.IsX()
 	c1, c2 := alleleCounts(m.Genotypes, pr.n, pr.male, isX)
 	a1IsAllele1 := conv.countsAllele1(c1, c2)
@@ -266,6 +287,7 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 	if f == nil {
 		f = newLogisticFit(p)
 		f.start = start
+		f.firth = firth
 		fits[p] = f
 	}
 	f.reset()
@@ -307,7 +329,7 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 		r.setNotTestable(NotTestableMonomorphic)
 		return r
 	}
-	f.fit(&r)
+	f.fitOrFirth(&r)
 	return r
 }
 

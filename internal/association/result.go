@@ -18,7 +18,8 @@ type Result struct {
 	Stat    float64
 	R2      float64 // linear models without covariates: squared correlation; NaN otherwise
 	P       PValue
-	Missing int // phenotyped samples dropped for a missing call
+	Missing int  // phenotyped samples dropped for a missing call
+	Firth   bool // logistic estimate from Firth's penalised likelihood
 	// NotTestable says why the marker has no estimate, "" when it has one.
 	NotTestable string
 }

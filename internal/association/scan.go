@@ -17,6 +17,11 @@ type Options struct {
 	// NoXSex stops sex being added as a covariate on X markers, as PLINK's
 	// no-x-sex modifier does; set it when the covariates already hold sex.
 	NoXSex bool
+	// FirthFallback refits a logistic model with Firth's penalty where
+	// the plain maximum likelihood diverges (separation), as PLINK 2
+	// --glm does by default; without it such markers are not testable,
+	// as PLINK 1.9 reports them.
+	FirthFallback bool
 	// Workers is the number of markers fitted at once; 0 means GOMAXPROCS.
 	Workers int
 }
