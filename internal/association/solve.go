@@ -85,3 +85,45 @@ func (e *normalEquations) xy0g() float64 {
 	sg := e.xx[e.p-1]
 	return sg * sg / e.n
 }
+
+// add accumulates one sample with weight w (-1 removes it).
+func (e *normalEquations) add(row []float64, y, w float64) {
+	p := e.p
+	for a := range p {
+		wa := w * row[a]
+		for b := range p {
+			e.xx[a*p+b] += wa * row[b]
+		}
+		e.xy[a] += wa * y
+	}
+	e.yy += w * y * y
+	e.n += w
+}
+
+func (e *normalEquations) copyFrom(o *normalEquations) {
+	copy(e.xx, o.xx)
+	copy(e.xy, o.xy)
+	e.yy, e.n = o.yy, o.n
+}
+
+func (e *normalEquations) positiveDefinite() bool {
+	p := e.p
+	l := e.buf[:p*p]
+	for i := range p {
+		for j := 0; j <= i; j++ {
+			s := e.xx[i*p+j]
+			for k := range j {
+				s -= l[i*p+k] * l[j*p+k]
+			}
+			if i == j {
+				if s <= 1e-9*e.xx[i*p+i] {
+					return false
+				}
+				l[i*p+i] = math.Sqrt(s)
+			} else {
+				l[i*p+j] = s / l[j*p+j]
+			}
+		}
+	}
+	return true
+}
