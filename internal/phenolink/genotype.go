@@ -36,6 +36,11 @@ func (m Marker) Validate() error {
 	if m.ID == "" || len(m.ID) > MaxMarkerIDLength {
 		return Errorf(EINVALID, "Marker id %q must have 1 to %d characters.", m.ID, MaxMarkerIDLength)
 	}
+	for i := 0; i < len(m.ID); i++ {
+		if c := m.ID[i]; c <= ' ' || c > '~' {
+			return Errorf(EINVALID, "Marker id %q may hold only printable ASCII letters, digits and signs.", m.ID)
+		}
+	}
 	if !m.Chrom.Valid() {
 		return Errorf(EINVALID, "Marker %q has no valid chromosome.", m.ID)
 	}

@@ -2,12 +2,14 @@ package phenolink
 
 import (
 	"hash/maphash"
+	"slices"
 )
 
 // MarkerIndex is an in-memory copy of the shared marker index that maps an
 // upload's marker ids to index positions in one pass, without a round trip
 // per marker. It costs about 27 bytes per marker (some 27 MB for a million),
-// so adapters build it lazily at the first import. The index is append-only;
+// plus 8 once searched, so adapters load it lazily and drop it when unused
+// (MarkerCache). The index is append-only;
 // an adapter refreshes its copy by appending the rows past Len and undoes a
 // failed merge with Truncate. It is not safe for concurrent use.
 type MarkerIndex struct {
@@ -20,6 +22,9 @@ type MarkerIndex struct {
 	// (Truncate), which restores the table exactly, so no tombstones.
 	slots []uint32
 	seed  maphash.Seed
+	// byPos and byID list positions in (chromosome, position) and id
+	// order for searches; built on the first search, dropped on growth.
+	byPos, byID []uint32
 }
 
 // NewMarkerIndex returns an empty index.
@@ -43,12 +48,31 @@ func (x *MarkerIndex) id(i int) string {
 	return string(x.ids[start:x.ends[i]])
 }
 
-func (x *MarkerIndex) sameID(i int, id string) bool {
+// idBytes returns id i without copying it.
+func (x *MarkerIndex) idBytes(i int) []byte {
 	start := uint32(0)
 	if i > 0 {
 		start = x.ends[i-1]
 	}
-	return string(x.ids[start:x.ends[i]]) == id
+	return x.ids[start:x.ends[i]]
+}
+
+func (x *MarkerIndex) sameID(i int, id string) bool { return string(x.idBytes(i)) == id }
+
+// Grow makes room for n more markers of about idLen bytes each, so that
+// loading a large index does not regrow it step by step.
+func (x *MarkerIndex) Grow(n, idLen int) {
+	x.ids = slices.Grow(x.ids, n*idLen)
+	x.ends = slices.Grow(x.ends, n)
+	x.chrom = slices.Grow(x.chrom, n)
+	x.pos = slices.Grow(x.pos, n)
+	if want := 2 * (len(x.ends) + n); want > len(x.slots) {
+		size := len(x.slots)
+		for size < want {
+			size *= 2
+		}
+		x.rehash(size)
+	}
 }
 
 // Lookup returns the position of the marker with id.
@@ -66,11 +90,15 @@ func (x *MarkerIndex) Lookup(id string) (int, bool) {
 }
 
 // Append adds m at position Len. The caller makes sure m.ID is new.
-func (x *MarkerIndex) Append(m Marker) {
-	x.ids = append(x.ids, m.ID...)
+func (x *MarkerIndex) Append(m Marker) { x.appendID([]byte(m.ID), m.Chrom, m.Pos) }
+
+// appendID is Append for an id that is already bytes.
+func (x *MarkerIndex) appendID(id []byte, chrom Chromosome, pos uint32) {
+	x.ids = append(x.ids, id...)
 	x.ends = append(x.ends, uint32(len(x.ids)))
-	x.chrom = append(x.chrom, m.Chrom)
-	x.pos = append(x.pos, m.Pos)
+	x.chrom = append(x.chrom, chrom)
+	x.pos = append(x.pos, pos)
+	x.byPos, x.byID = nil, nil
 	if 2*len(x.ends) > len(x.slots) {
 		x.rehash(2 * len(x.slots))
 		return
@@ -81,7 +109,7 @@ func (x *MarkerIndex) Append(m Marker) {
 // place puts position i into the first free slot of its probe sequence.
 func (x *MarkerIndex) place(i int) {
 	mask := uint64(len(x.slots) - 1)
-	s := maphash.String(x.seed, x.id(i)) & mask
+	s := maphash.Bytes(x.seed, x.idBytes(i)) & mask
 	for x.slots[s] != 0 {
 		s = (s + 1) & mask
 	}
@@ -101,13 +129,14 @@ func (x *MarkerIndex) rehash(n int) {
 func (x *MarkerIndex) Truncate(n int) {
 	for i := len(x.ends) - 1; i >= n; i-- {
 		mask := uint64(len(x.slots) - 1)
-		s := maphash.String(x.seed, x.id(i)) & mask
+		s := maphash.Bytes(x.seed, x.idBytes(i)) & mask
 		for x.slots[s] != uint32(i+1) {
 			s = (s + 1) & mask
 		}
 		x.slots[s] = 0
 	}
 	if n < len(x.ends) {
+		x.byPos, x.byID = nil, nil
 		end := uint32(0)
 		if n > 0 {
 			end = x.ends[n-1]

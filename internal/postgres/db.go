@@ -6,7 +6,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -55,7 +54,7 @@ type DB struct {
 	sqlDB      *sql.DB // the same pool seen through database/sql, for goose
 	box        *secretbox.Box
 	migrations *goose.Provider
-	index      markerCache
+	index      phenolink.MarkerCache
 }
 
 // Open connects to databaseURL (a postgres:// URL such as DATABASE_URL;
@@ -101,6 +100,7 @@ func Open(ctx context.Context, databaseURL string, opts Options) (*DB, error) {
 
 // Close closes every connection.
 func (db *DB) Close() error {
+	db.index.Stop()
 	err := db.sqlDB.Close() // leaves the pool open
 	db.pool.Close()
 	return err
@@ -112,14 +112,6 @@ func (db *DB) Ping(ctx context.Context) error {
 		return fmt.Errorf("postgres.Ping: %w", err)
 	}
 	return nil
-}
-
-// markerCache is this process's copy of the marker index, loaded at the
-// first import (see genomes.go). mu is held for a whole import, so imports
-// in one process run one at a time.
-type markerCache struct {
-	mu sync.Mutex
-	x  *phenolink.MarkerIndex // nil until the first import
 }
 
 // inTx runs fn in a transaction and commits it when fn returns nil.

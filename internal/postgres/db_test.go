@@ -235,3 +235,24 @@ func TestConcurrentMigrateTakesTurns(t *testing.T) {
 		t.Errorf("SchemaStatus = %d, %d, %v; want current = latest", current, latest, err)
 	}
 }
+
+func BenchmarkGenome(b *testing.B) {
+	storetest.RunGenomeBenchmarks(b, func() func() storetest.Store {
+		u := newSchema(b)
+		return func() storetest.Store { return open(b, u, Options{}) }
+	})
+}
+
+// BenchmarkScanGenomes reads 2,000 records of 630,000 markers, the size of
+// a genome-wide scan. Filling the database takes minutes and over a
+// gigabyte, so it runs only with PHENOLINK_BENCH_LARGE=1.
+func BenchmarkScanGenomes(b *testing.B) {
+	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
+		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and scan them")
+	}
+	db := open(b, newSchema(b), Options{})
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.RunScanBenchmark(b, db, 2000, 630_000)
+}

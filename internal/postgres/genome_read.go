@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 
@@ -11,9 +12,8 @@ import (
 )
 
 // GenotypeCalls lists a page of the profile's markers that are on its chip,
-// ordered by chromosome and position. The record travels to the server as a
-// parameter, so the filter reads it from memory rather than decompressing
-// the stored value once per row.
+// ordered by chromosome and position, searching this process's copy of the
+// marker index.
 func (db *DB) GenotypeCalls(ctx context.Context, profileID string, q phenolink.GenotypeQuery) (phenolink.GenotypePage, error) {
 	q, err := q.Normalize()
 	if err != nil {
@@ -27,61 +27,41 @@ func (db *DB) GenotypeCalls(ctx context.Context, profileID string, q phenolink.G
 	if err != nil {
 		return phenolink.GenotypePage{}, fmt.Errorf("postgres.GenotypeCalls(%q): %w", profileID, err)
 	}
-	where, args := `true`, []any{record, q.Limit + 1, q.Offset}
-	switch {
-	case q.ID != "" && q.Prefix:
-		// A byte range on the "C"-collated unique index; U+10FFFF sorts
-		// after every byte an id can continue with.
-		where, args = `id >= $4 AND id < $5`, append(args, q.ID, q.ID+"\U0010FFFF")
-	case q.ID != "":
-		where, args = `id = $4`, append(args, q.ID)
-	case q.Chrom != 0:
-		where, args = `chrom = $4 AND pos BETWEEN $5 AND $6`, append(args, int16(q.Chrom), int32(q.Start), int32(q.End))
-	}
-	rows, _ := db.pool.Query(ctx, `
-		SELECT idx, id, chrom, pos FROM markers
-		WHERE `+where+` AND idx < length($1::bytea) AND get_byte($1::bytea, idx) <> 0
-		ORDER BY chrom, pos, idx LIMIT $2 OFFSET $3`, args...)
-	page := phenolink.GenotypePage{Rows: []phenolink.GenotypeRow{}}
-	var idx int32
-	var chrom int16
-	var pos int32
-	var id string
-	_, err = pgx.ForEachRow(rows, []any{&idx, &id, &chrom, &pos}, func() error {
-		page.Rows = append(page.Rows, phenolink.GenotypeRow{
-			Marker: phenolink.Marker{ID: id, Chrom: phenolink.Chromosome(chrom), Pos: uint32(pos)},
-			Call:   phenolink.Call(record[idx]),
-		})
-		return nil
-	})
-	if err != nil {
+	x := db.index.Lock()
+	defer func() { db.index.Unlock(x) }()
+	// The record was read first, so the index read now covers it.
+	if x, err = loadIndex(ctx, db.pool, x); err != nil {
 		return phenolink.GenotypePage{}, fmt.Errorf("postgres.GenotypeCalls(%q): %w", profileID, err)
 	}
-	if len(page.Rows) > q.Limit {
-		page.Rows, page.More = page.Rows[:q.Limit], true
-	}
-	return page, nil
+	return x.Search(q, callsOf(record)), nil
 }
 
-// Markers returns the whole shared index in index order.
+// Markers returns the whole shared index in index order, decoded from its
+// stored blocks (the process's cached copy is left alone).
 func (db *DB) Markers(ctx context.Context) ([]phenolink.Marker, error) {
-	var n int
-	if err := db.pool.QueryRow(ctx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+	n, err := indexLength(ctx, db.pool)
+	if err != nil {
 		return nil, fmt.Errorf("postgres.Markers: %w", err)
 	}
 	ms := make([]phenolink.Marker, 0, n)
-	rows, _ := db.pool.Query(ctx, `SELECT id, chrom, pos FROM markers ORDER BY idx`)
-	var id string
-	var chrom int16
-	var pos int32
-	_, err := pgx.ForEachRow(rows, []any{&id, &chrom, &pos}, func() error {
-		ms = append(ms, phenolink.Marker{ID: id, Chrom: phenolink.Chromosome(chrom), Pos: uint32(pos)})
-		return nil
+	rows, _ := db.pool.Query(ctx, `SELECT first, ids, chroms, positions FROM marker_blocks ORDER BY first`)
+	var b phenolink.MarkerBlock
+	_, err = pgx.ForEachRow(rows, []any{&b.First, &b.IDs, &b.Chroms, &b.Positions}, func() error {
+		ms, err = phenolink.BlockMarkers(ms, b)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("postgres.Markers: %w", err)
 	}
 	return ms, nil
+}
+
+// callsOf views bytes as calls without copying them.
+func callsOf(b []byte) []phenolink.Call {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*phenolink.Call)(unsafe.Pointer(&b[0])), len(b))
 }
 
 // scanTimeout bounds a whole ScanGenomes, which streams every record and
@@ -97,8 +77,8 @@ func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls [
 		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '`+scanTimeout+`'`); err != nil {
 			return err
 		}
-		var n int
-		if err := tx.QueryRow(ctx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+		n, err := indexLength(ctx, tx)
+		if err != nil {
 			return err
 		}
 		buf := make([]phenolink.Call, n)

@@ -16,8 +16,8 @@ import (
 // SaveGenome merges the import's markers into the shared index and replaces
 // the profile's record, in one transaction: a failure, a cancelled context
 // or a killed process leaves the previous record whole. New markers go in
-// with COPY. The markers table is locked against other writers for the
-// transaction, so processes importing at once take turns and index
+// as blocks with COPY. The index table is locked against other writers for
+// the transaction, so processes importing at once take turns and index
 // positions stay dense. It returns ENOTFOUND when the profile does not
 // exist and ECONFLICT when info.JobID is set but that job is no longer
 // running.
@@ -26,8 +26,8 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return phenolink.GenomeInfo{}, fmt.Errorf("postgres.SaveGenome(%q): %w", info.ProfileID, err)
 	}
 	info.ImportedAt = time.Now().UTC().Truncate(time.Microsecond)
-	db.index.mu.Lock()
-	defer db.index.mu.Unlock()
+	x := db.index.Lock()
+	defer func() { db.index.Unlock(x) }()
 	merged := -1 // the index length before a merge that may need undoing
 	var m phenolink.GenomeMerge
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
@@ -35,22 +35,23 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 			return err
 		}
 		// SHARE ROW EXCLUSIVE conflicts with itself and with writes, not
-		// with reads: one importer at a time, searches go on.
-		if _, err := tx.Exec(ctx, `LOCK TABLE markers IN SHARE ROW EXCLUSIVE MODE`); err != nil {
+		// with reads: one importer at a time, readers go on.
+		if _, err := tx.Exec(ctx, `LOCK TABLE marker_blocks IN SHARE ROW EXCLUSIVE MODE`); err != nil {
 			return err
 		}
-		x, err := db.refreshIndex(ctx, tx)
-		if err != nil {
+		var err error
+		if x, err = loadIndex(ctx, tx, x); err != nil {
 			return err
 		}
 		if m, err = x.MergeGenome(info, markers, calls); err != nil {
 			return err
 		}
 		merged = m.From
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"markers"}, []string{"idx", "id", "chrom", "pos"},
-			pgx.CopyFromSlice(len(m.Added), func(i int) ([]any, error) {
-				a := m.Added[i]
-				return []any{int32(m.From + i), a.ID, int16(a.Chrom), int32(a.Pos)}, nil
+		blocks := phenolink.MarkerBlocks(m.From, m.Added)
+		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"marker_blocks"}, []string{"first", "size", "ids", "chroms", "positions"},
+			pgx.CopyFromSlice(len(blocks), func(i int) ([]any, error) {
+				b := blocks[i]
+				return []any{int32(b.First), int32(b.Len()), b.IDs, b.Chroms, b.Positions}, nil
 			})); err != nil {
 			return err
 		}
@@ -73,7 +74,7 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return err
 	})
 	if err != nil && merged >= 0 {
-		db.index.x.Truncate(merged) // the new markers were rolled back
+		x.Truncate(merged) // the new markers were rolled back
 	}
 	if isForeignKeyViolation(err) {
 		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "No profile has id %q; sign in again to refresh your profiles.", info.ProfileID), err)
@@ -99,41 +100,43 @@ func checkJobRunning(ctx context.Context, tx pgx.Tx, info phenolink.GenomeInfo) 
 	return err
 }
 
-// refreshIndex brings the cached index up to the table: it loads it at the
-// first import and afterwards reads only the rows other processes appended.
-func (db *DB) refreshIndex(ctx context.Context, tx pgx.Tx) (*phenolink.MarkerIndex, error) {
+// querier is what the pool and a transaction share.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// indexLength returns the number of markers in the stored index.
+func indexLength(ctx context.Context, q querier) (int, error) {
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
-		return nil, err
-	}
-	if db.index.x == nil || n < db.index.x.Len() {
-		// A shorter table means the database was replaced; start over.
-		db.index.x = phenolink.NewMarkerIndex()
-	}
-	x := db.index.x
-	if n == x.Len() {
-		return x, nil
-	}
-	rows, err := tx.Query(ctx, `SELECT idx, id, chrom, pos FROM markers WHERE idx >= $1 ORDER BY idx`, x.Len())
+	err := q.QueryRow(ctx, `SELECT coalesce(max(first + size), 0) FROM marker_blocks`).Scan(&n)
+	return n, err
+}
+
+// loadIndex brings x, which may be nil, up to the stored index, reading
+// only the blocks past its length: all of them in a new process, those
+// other processes appended since otherwise.
+func loadIndex(ctx context.Context, q querier, x *phenolink.MarkerIndex) (*phenolink.MarkerIndex, error) {
+	n, err := indexLength(ctx, q)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var idx int32
-		var id string
-		var chrom int16
-		var pos int32
-		if err := rows.Scan(&idx, &id, &chrom, &pos); err != nil {
-			return nil, err
-		}
-		if int(idx) != x.Len() {
-			db.index.x = nil
-			return nil, fmt.Errorf("marker index has a gap at %d (found %d)", x.Len(), idx)
-		}
-		x.Append(phenolink.Marker{ID: id, Chrom: phenolink.Chromosome(chrom), Pos: uint32(pos)})
+	if x == nil || n < x.Len() {
+		// A shorter index means the database was replaced; start over.
+		x = phenolink.NewMarkerIndex()
 	}
-	return x, rows.Err()
+	if n == x.Len() {
+		return x, nil
+	}
+	rows, _ := q.Query(ctx, `SELECT first, ids, chroms, positions FROM marker_blocks WHERE first >= $1 ORDER BY first`, x.Len())
+	var b phenolink.MarkerBlock
+	_, err = pgx.ForEachRow(rows, []any{&b.First, &b.IDs, &b.Chroms, &b.Positions}, func() error {
+		return x.AppendBlock(b)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading the marker index: %w", err)
+	}
+	return x, nil
 }
 
 // callBytes views a record as bytes without copying it; a Call is a uint8,

@@ -22,7 +22,6 @@ import (
 	"net/url"
 	"runtime"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -52,15 +51,7 @@ type DB struct {
 	write      *sql.DB // exactly one connection; every write goes here
 	box        *secretbox.Box
 	migrations *goose.Provider
-	index      markerCache
-}
-
-// markerCache is this process's copy of the marker index, loaded at the
-// first import (see genomes.go). mu is held for a whole import, so imports
-// in one process run one at a time.
-type markerCache struct {
-	mu sync.Mutex
-	x  *phenolink.MarkerIndex // nil until the first import
+	index      phenolink.MarkerCache
 }
 
 // Open opens (creating if needed) the SQLite database at path, with WAL,
@@ -130,6 +121,7 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 
 // Close closes both pools.
 func (db *DB) Close() error {
+	db.index.Stop()
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 

@@ -77,3 +77,35 @@ func benchBox(b *testing.B) *secretbox.Box {
 	}
 	return box
 }
+
+func BenchmarkGenome(b *testing.B) {
+	storetest.RunGenomeBenchmarks(b, func() func() storetest.Store {
+		path := filepath.Join(b.TempDir(), "bench.db")
+		return func() storetest.Store {
+			db, err := Open(b.Context(), path, Options{})
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.Cleanup(func() { db.Close() })
+			return db
+		}
+	})
+}
+
+// BenchmarkScanGenomes reads 2,000 records of 630,000 markers, the size of
+// a genome-wide scan. Filling the database takes minutes and over a
+// gigabyte, so it runs only with PHENOLINK_BENCH_LARGE=1.
+func BenchmarkScanGenomes(b *testing.B) {
+	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
+		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and scan them")
+	}
+	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "scan.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.RunScanBenchmark(b, db, 2000, 630_000)
+}

@@ -5,14 +5,14 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"math"
+	"unsafe"
 
 	"phenolink/internal/phenolink"
 )
 
 // GenotypeCalls lists a page of the profile's markers that are on its chip,
-// ordered by chromosome and position. The record is bound as a parameter
-// and the on-chip filter reads its bytes with substr.
+// ordered by chromosome and position, searching this process's copy of the
+// marker index.
 func (db *DB) GenotypeCalls(ctx context.Context, profileID string, q phenolink.GenotypeQuery) (phenolink.GenotypePage, error) {
 	q, err := q.Normalize()
 	if err != nil {
@@ -26,45 +26,25 @@ func (db *DB) GenotypeCalls(ctx context.Context, profileID string, q phenolink.G
 	if err != nil {
 		return phenolink.GenotypePage{}, fmt.Errorf("sqlite.GenotypeCalls(%q): %w", profileID, err)
 	}
-	where, args := `1`, []any{record, q.Limit + 1, q.Offset}
-	switch {
-	case q.ID != "" && q.Prefix:
-		// A range on the unique index; U+10FFFF sorts after every byte an
-		// id can continue with.
-		where, args = `id >= ?4 AND id < ?5`, append(args, q.ID, q.ID+"\U0010FFFF")
-	case q.ID != "":
-		where, args = `id = ?4`, append(args, q.ID)
-	case q.Chrom != 0:
-		where, args = `chrom = ?4 AND pos BETWEEN ?5 AND ?6`, append(args, int(q.Chrom), int64(q.Start), int64(min(q.End, math.MaxInt32)))
-	}
-	rows, err := query(ctx, db.read, `
-		SELECT idx, id, chrom, pos FROM markers
-		WHERE `+where+` AND idx < length(?1) AND substr(?1, idx + 1, 1) <> x'00'
-		ORDER BY chrom, pos, idx LIMIT ?2 OFFSET ?3`, args...)
-	if err != nil {
+	x := db.index.Lock()
+	defer func() { db.index.Unlock(x) }()
+	// The record was read first, so the index read now covers it.
+	if x, err = loadIndex(ctx, db.read, x); err != nil {
 		return phenolink.GenotypePage{}, fmt.Errorf("sqlite.GenotypeCalls(%q): %w", profileID, err)
 	}
-	defer rows.Close()
-	page := phenolink.GenotypePage{Rows: []phenolink.GenotypeRow{}}
-	for rows.Next() {
-		var idx int
-		var r phenolink.GenotypeRow
-		if err := rows.Scan(&idx, &r.ID, &r.Chrom, &r.Pos); err != nil {
-			return phenolink.GenotypePage{}, fmt.Errorf("sqlite.GenotypeCalls(%q): %w", profileID, err)
-		}
-		r.Call = phenolink.Call(record[idx])
-		page.Rows = append(page.Rows, r)
-	}
-	if err := rows.Err(); err != nil {
-		return phenolink.GenotypePage{}, fmt.Errorf("sqlite.GenotypeCalls(%q): %w", profileID, err)
-	}
-	if len(page.Rows) > q.Limit {
-		page.Rows, page.More = page.Rows[:q.Limit], true
-	}
-	return page, nil
+	return x.Search(q, callsOf(record)), nil
 }
 
-// Markers returns the whole shared index in index order.
+// callsOf views bytes as calls without copying them.
+func callsOf(b []byte) []phenolink.Call {
+	if len(b) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*phenolink.Call)(unsafe.Pointer(&b[0])), len(b))
+}
+
+// Markers returns the whole shared index in index order, decoded from its
+// stored blocks (the process's cached copy is left alone).
 func (db *DB) Markers(ctx context.Context) ([]phenolink.Marker, error) {
 	ms, err := db.markers(ctx)
 	if err != nil {
@@ -74,22 +54,24 @@ func (db *DB) Markers(ctx context.Context) ([]phenolink.Marker, error) {
 }
 
 func (db *DB) markers(ctx context.Context) ([]phenolink.Marker, error) {
-	var n int
-	if err := queryRow(ctx, db.read, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+	n, err := indexLength(ctx, db.read)
+	if err != nil {
 		return nil, err
 	}
 	ms := make([]phenolink.Marker, 0, n)
-	rows, err := query(ctx, db.read, `SELECT id, chrom, pos FROM markers ORDER BY idx`)
+	rows, err := query(ctx, db.read, `SELECT first, ids, chroms, positions FROM marker_blocks ORDER BY first`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var m phenolink.Marker
-		if err := rows.Scan(&m.ID, &m.Chrom, &m.Pos); err != nil {
+		var b phenolink.MarkerBlock
+		if err := rows.Scan(&b.First, &b.IDs, &b.Chroms, &b.Positions); err != nil {
 			return nil, err
 		}
-		ms = append(ms, m)
+		if ms, err = phenolink.BlockMarkers(ms, b); err != nil {
+			return nil, err
+		}
 	}
 	return ms, rows.Err()
 }
@@ -110,8 +92,8 @@ func (db *DB) scanGenomes(ctx context.Context, fn func(profileID string, calls [
 		return err
 	}
 	defer rollback(tx)
-	var n int
-	if err := queryRow(ctx, tx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+	n, err := indexLength(ctx, tx)
+	if err != nil {
 		return err
 	}
 	buf := make([]phenolink.Call, n)

@@ -6,17 +6,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unsafe"
 
 	"phenolink/internal/phenolink"
 )
-
-// markerBatch is how many markers one INSERT adds: a multi-row statement
-// run a few thousand times is much faster than a million single-row ones,
-// and 4 x 500 parameters stay far below SQLite's limit.
-const markerBatch = 500
 
 // SaveGenome merges the import's markers into the shared index and replaces
 // the profile's record, in one transaction: a failure, a cancelled context
@@ -30,24 +24,27 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.SaveGenome(%q): %w", info.ProfileID, err)
 	}
 	info.ImportedAt = time.Now().UTC()
-	db.index.mu.Lock()
-	defer db.index.mu.Unlock()
+	x := db.index.Lock()
+	defer func() { db.index.Unlock(x) }()
 	merged := -1 // the index length before a merge that may need undoing
 	var m phenolink.GenomeMerge
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if err := checkJobRunning(ctx, tx, info); err != nil {
 			return err
 		}
-		x, err := db.refreshIndex(ctx, tx)
-		if err != nil {
+		var err error
+		if x, err = loadIndex(ctx, tx, x); err != nil {
 			return err
 		}
 		if m, err = x.MergeGenome(info, markers, calls); err != nil {
 			return err
 		}
 		merged = m.From
-		if err := insertMarkers(ctx, tx, m.From, m.Added); err != nil {
-			return err
+		for _, b := range phenolink.MarkerBlocks(m.From, m.Added) {
+			if _, err := exec(ctx, tx, `INSERT INTO marker_blocks (first, size, ids, chroms, positions) VALUES (?, ?, ?, ?, ?)`,
+				b.First, b.Len(), b.IDs, b.Chroms, b.Positions); err != nil {
+				return err
+			}
 		}
 		counts, err := json.Marshal(m.Counts)
 		if err != nil {
@@ -68,7 +65,7 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return err
 	})
 	if err != nil && merged >= 0 {
-		db.index.x.Truncate(merged) // the new markers were rolled back
+		x.Truncate(merged) // the new markers were rolled back
 	}
 	if isForeignKeyViolation(err) {
 		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "No profile has id %q; sign in again to refresh your profiles.", info.ProfileID), err)
@@ -94,80 +91,41 @@ func checkJobRunning(ctx context.Context, tx *sql.Tx, info phenolink.GenomeInfo)
 	return err
 }
 
-// insertMarkers appends markers to the index table from position from on.
-func insertMarkers(ctx context.Context, tx *sql.Tx, from int, markers []phenolink.Marker) error {
-	var full *sql.Stmt
-	if len(markers) >= markerBatch {
-		var err error
-		if full, err = tx.PrepareContext(ctx, insertMarkersSQL(markerBatch)); err != nil {
-			return err
-		}
-		defer full.Close()
-	}
-	args := make([]any, 0, 4*markerBatch)
-	for start := 0; start < len(markers); start += markerBatch {
-		batch := markers[start:min(start+markerBatch, len(markers))]
-		args = args[:0]
-		for i, mk := range batch {
-			args = append(args, from+start+i, mk.ID, int(mk.Chrom), int64(mk.Pos))
-		}
-		var err error
-		if len(batch) == markerBatch {
-			_, err = full.ExecContext(ctx, args...)
-		} else {
-			_, err = exec(ctx, tx, insertMarkersSQL(len(batch)), args...)
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertMarkersSQL is an INSERT of n markers.
-func insertMarkersSQL(n int) string {
-	var b strings.Builder
-	b.WriteString(`INSERT INTO markers (idx, id, chrom, pos) VALUES `)
-	for i := range n {
-		if i > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(`(?,?,?,?)`)
-	}
-	return b.String()
-}
-
-// refreshIndex brings the cached index up to the table: it loads it at the
-// first import and afterwards reads only the rows other processes appended.
-func (db *DB) refreshIndex(ctx context.Context, tx *sql.Tx) (*phenolink.MarkerIndex, error) {
+// indexLength returns the number of markers in the stored index.
+func indexLength(ctx context.Context, q querier) (int, error) {
 	var n int
-	if err := queryRow(ctx, tx, `SELECT coalesce(max(idx) + 1, 0) FROM markers`).Scan(&n); err != nil {
+	err := queryRow(ctx, q, `SELECT coalesce(max(first + size), 0) FROM marker_blocks`).Scan(&n)
+	return n, err
+}
+
+// loadIndex brings x, which may be nil, up to the stored index, reading
+// only the blocks past its length: all of them in a new process, those
+// other processes appended since otherwise.
+func loadIndex(ctx context.Context, q querier, x *phenolink.MarkerIndex) (*phenolink.MarkerIndex, error) {
+	n, err := indexLength(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	if db.index.x == nil || n < db.index.x.Len() {
-		// A shorter table means the database was replaced; start over.
-		db.index.x = phenolink.NewMarkerIndex()
+	if x == nil || n < x.Len() {
+		// A shorter index means the database was replaced; start over.
+		x = phenolink.NewMarkerIndex()
 	}
-	x := db.index.x
 	if n == x.Len() {
 		return x, nil
 	}
-	rows, err := query(ctx, tx, `SELECT idx, id, chrom, pos FROM markers WHERE idx >= ? ORDER BY idx`, x.Len())
+	rows, err := query(ctx, q, `SELECT first, ids, chroms, positions FROM marker_blocks WHERE first >= ? ORDER BY first`, x.Len())
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var idx int
-		var m phenolink.Marker
-		if err := rows.Scan(&idx, &m.ID, &m.Chrom, &m.Pos); err != nil {
+		var b phenolink.MarkerBlock
+		if err := rows.Scan(&b.First, &b.IDs, &b.Chroms, &b.Positions); err != nil {
 			return nil, err
 		}
-		if idx != x.Len() {
-			db.index.x = nil
-			return nil, fmt.Errorf("marker index has a gap at %d (found %d)", x.Len(), idx)
+		if err := x.AppendBlock(b); err != nil {
+			return nil, fmt.Errorf("loading the marker index: %w", err)
 		}
-		x.Append(m)
 	}
 	return x, rows.Err()
 }

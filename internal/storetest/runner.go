@@ -62,7 +62,7 @@ func testJobRunner(t *testing.T, h Harness) {
 		return id
 	}
 	ok, slow := enqueueKind("ok", 0), enqueueKind("slow", 0)
-	invalid := enqueueKind("invalid", 3)                                  // refused: no retry
+	invalid := enqueueKind("invalid", 3)                                 // refused: no retry
 	broken, panics := enqueueKind("broken", 1), enqueueKind("panics", 1) // would retry, but no attempts left
 	retried := enqueueKind("broken", 2)
 
