@@ -1,31 +1,39 @@
 package rawfile
 
 import (
+	"slices"
 	"sort"
 
 	"phenolink/internal/phenolink"
 )
 
 // finish turns the columns into a Genome: it checks the file had rows,
-// gives each marker its id and drops repeated rows.
+// drops repeated rows and gives each marker its id.
 func (p *parser) finish() (*Genome, error) {
-	if len(p.markers) == 0 {
+	n := len(p.calls)
+	if n == 0 {
 		if p.build == 0 {
 			return nil, invalidf("The file %shas no genotype rows and no line naming the genome build, so it is not a 23andMe raw-data file. Download your raw data from 23andMe again and upload that file.", named(p.name))
 		}
 		return nil, invalidf("The file %shas a header but no genotype rows; it was probably cut short. Download your raw data from 23andMe again and upload the whole file.", named(p.name))
 	}
 	all := string(p.ids) // one allocation; every id is a substring of it
-	start := uint32(0)
-	for i, end := range p.idEnds {
-		p.markers[i].ID = all[start:end]
-		start = end
-	}
-	g := &Genome{Build: p.build, Header: p.header, Markers: p.markers, Calls: p.calls}
-	g.Summary.Rows = len(p.markers)
-	if err := p.dropRepeats(g); err != nil {
+	dropped, err := p.repeats(all)
+	if err != nil {
 		return nil, err
 	}
+	g := &Genome{Build: p.build, Header: p.header, Markers: make([]Marker, n-len(dropped))}
+	g.Summary.Rows, g.Summary.Duplicates = n, len(dropped)
+	calls := p.calls[:0] // compacted in place: row k lands at or before k
+	for i := range n {
+		if len(dropped) > 0 && dropped[0] == i {
+			dropped = dropped[1:]
+			continue
+		}
+		g.Markers[len(calls)] = Marker{ID: p.id(all, i), Chrom: p.chroms[i], Pos: p.positions[i]}
+		calls = append(calls, p.calls[i])
+	}
+	g.Calls = calls
 	for _, c := range g.Calls {
 		switch {
 		case c == phenolink.NoCall:
@@ -40,42 +48,50 @@ func (p *parser) finish() (*Genome, error) {
 	return g, nil
 }
 
-// dropRepeats keeps the first of identical rows and refuses a marker id
-// that comes back with another chromosome, position or call, since either
-// call could be the wrong one.
-func (p *parser) dropRepeats(g *Genome) error {
-	seen := make(map[string]int32, len(g.Markers))
-	keep := -1 // index of the first dropped row, -1 while none is dropped
-	for i := range g.Markers {
-		m := g.Markers[i]
-		j, dup := seen[m.ID]
-		if !dup {
-			seen[m.ID] = int32(i)
+// id returns row i's marker id as a substring of all, the joined ids.
+func (p *parser) id(all string, i int) string {
+	start := uint32(0)
+	if i > 0 {
+		start = p.idEnds[i-1]
+	}
+	return all[start:p.idEnds[i]]
+}
+
+// repeats returns, in order, the rows that repeat an earlier row exactly,
+// and refuses a marker id that comes back with another chromosome,
+// position or call, since either call could be the wrong one.
+func (p *parser) repeats(all string) ([]int, error) {
+	n := len(p.calls)
+	keys, rows := make([]uint64, 0, n), make([]int32, 0, n)
+	var found []repeat
+	var others map[string]int32 // ids not shaped rs<digits> or i<digits>; rare
+	for i := range n {
+		id := p.id(all, i)
+		if key, ok := markerKey(id); ok {
+			keys, rows = append(keys, key), append(rows, int32(i))
 			continue
 		}
-		first := g.Markers[j]
-		if first.Chrom != m.Chrom || first.Pos != m.Pos || g.Calls[j] != g.Calls[i] {
-			return rowError(p.lineOf(i), "marker %s appears again, now at chromosome %s position %d with genotype %s, but an earlier row (line %d) has it at chromosome %s position %d with genotype %s. The file is damaged or was edited.",
-				m.ID, m.Chrom, m.Pos, g.Calls[i], p.lineOf(int(j)), first.Chrom, first.Pos, g.Calls[j])
+		if others == nil {
+			others = make(map[string]int32)
 		}
-		if keep < 0 {
-			keep = i
+		if first, seen := others[id]; seen {
+			found = append(found, repeat{row: int32(i), first: first})
+		} else {
+			others[id] = int32(i)
 		}
-		g.Summary.Duplicates++
 	}
-	if keep < 0 {
-		return nil
-	}
-	// Compact in place, keeping each id's first row.
-	for i := keep; i < len(g.Markers); i++ {
-		if int(seen[g.Markers[i].ID]) != i {
-			continue
+	found = append(found, keyRepeats(keys, rows)...)
+	slices.SortFunc(found, func(a, b repeat) int { return int(a.row - b.row) })
+	dropped := make([]int, 0, len(found))
+	for _, r := range found {
+		i, j := int(r.row), int(r.first)
+		if p.chroms[j] != p.chroms[i] || p.positions[j] != p.positions[i] || p.calls[j] != p.calls[i] {
+			return nil, rowError(p.lineOf(i), "marker %s appears again, now at chromosome %s position %d with genotype %s, but an earlier row (line %d) has it at chromosome %s position %d with genotype %s. The file is damaged or was edited.",
+				p.id(all, i), p.chroms[i], p.positions[i], p.calls[i], p.lineOf(j), p.chroms[j], p.positions[j], p.calls[j])
 		}
-		g.Markers[keep], g.Calls[keep] = g.Markers[i], g.Calls[i]
-		keep++
+		dropped = append(dropped, i)
 	}
-	g.Markers, g.Calls = g.Markers[:keep], g.Calls[:keep]
-	return nil
+	return dropped, nil
 }
 
 // lineOf returns the line number of data row i, counting the blank and

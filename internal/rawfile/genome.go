@@ -24,6 +24,10 @@ type Options struct {
 	// MaxTextBytes bounds the decompressed text; zero means
 	// DefaultMaxTextBytes.
 	MaxTextBytes int64
+	// SizeHint is the upload's length when known, as from Content-Length.
+	// It only sizes the columns up front, which saves copying them as they
+	// grow; a wrong hint costs memory or time, never correctness.
+	SizeHint int64
 }
 
 // Genome is a parsed raw file in columns: Markers[i] was called Calls[i].

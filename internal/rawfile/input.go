@@ -50,33 +50,39 @@ func (b *boundedReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// openText returns the decompressed text of the upload in, bounded by opts.
-func openText(in io.Reader, opts Options) (io.Reader, error) {
+// openText returns the decompressed text of the upload in, bounded by opts,
+// and a guess at the text's size (0 when there is none) to size the columns.
+func openText(in io.Reader, opts Options) (io.Reader, int64, error) {
 	br := bufio.NewReaderSize(&boundedReader{r: in, left: opts.MaxInputBytes, what: "upload", max: opts.MaxInputBytes}, 64<<10)
 	head, err := br.Peek(4)
 	if err != nil && err != io.EOF {
-		return nil, err
+		return nil, 0, err
 	}
 	var text io.Reader
+	size := opts.SizeHint
 	switch {
 	case len(head) == 0:
-		return nil, invalidf("The file %sis empty. Download your raw data from 23andMe again and upload that file.", named(opts.Name))
+		return nil, 0, invalidf("The file %sis empty. Download your raw data from 23andMe again and upload that file.", named(opts.Name))
 	case bytes.HasPrefix(head, magicGzip):
 		zr, err := gzip.NewReader(br)
 		if err != nil {
-			return nil, gzipError(err, opts.Name)
+			return nil, 0, gzipError(err, opts.Name)
 		}
 		text = &gzipReader{zr: zr, name: opts.Name}
+		size *= gzipRatio
 	case bytes.HasPrefix(head, magicZip), bytes.HasPrefix(head, magicEmptyZip):
-		text, err = openZip(br, opts.Name)
+		text, size, err = openZip(br, opts.Name)
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
 	default:
 		text = br
 	}
-	return &boundedReader{r: text, left: opts.MaxTextBytes, what: "decompressed text", max: opts.MaxTextBytes}, nil
+	return &boundedReader{r: text, left: opts.MaxTextBytes, what: "decompressed text", max: opts.MaxTextBytes}, size, nil
 }
+
+// gzipRatio is about how much a 23andMe raw file shrinks under gzip.
+const gzipRatio = 4
 
 // gzipReader turns gzip's errors into messages for the person uploading.
 type gzipReader struct {
@@ -108,14 +114,14 @@ func gzipError(err error, name string) error {
 // headers instead would miss entries written with data descriptors and
 // could not tell a zip of several files until its end. The bytes never
 // touch the disk.
-func openZip(r io.Reader, name string) (io.Reader, error) {
+func openZip(r io.Reader, name string) (io.Reader, int64, error) {
 	data, err := io.ReadAll(r)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return nil, invalidf("The zip file %sis cut short or damaged (%v). Download it again and upload the whole file.", named(name), err)
+		return nil, 0, invalidf("The zip file %sis cut short or damaged (%v). Download it again and upload the whole file.", named(name), err)
 	}
 	var files []*zip.File
 	for _, f := range zr.File {
@@ -125,25 +131,25 @@ func openZip(r io.Reader, name string) (io.Reader, error) {
 	}
 	switch len(files) {
 	case 0:
-		return nil, invalidf("The zip file %sholds no file. Download your raw data from 23andMe again and upload that file.", named(name))
+		return nil, 0, invalidf("The zip file %sholds no file. Download your raw data from 23andMe again and upload that file.", named(name))
 	case 1:
 	default:
 		names := make([]string, 0, 3)
 		for _, f := range files[:min(3, len(files))] {
 			names = append(names, fmt.Sprintf("%q", f.Name))
 		}
-		return nil, invalidf("The zip file %sholds %d files (%s); it must hold only the 23andMe raw-data text file. Upload that file alone.",
+		return nil, 0, invalidf("The zip file %sholds %d files (%s); it must hold only the 23andMe raw-data text file. Upload that file alone.",
 			named(name), len(files), strings.Join(names, ", "))
 	}
 	f := files[0]
 	if f.Flags&0x1 != 0 {
-		return nil, invalidf("The zip file %sis password-protected. Unzip it and upload the text file inside.", named(name))
+		return nil, 0, invalidf("The zip file %sis password-protected. Unzip it and upload the text file inside.", named(name))
 	}
 	rc, err := f.Open()
 	if err != nil {
-		return nil, invalidf("The zip file %scannot be read (%v). Unzip it and upload the text file inside.", named(name), err)
+		return nil, 0, invalidf("The zip file %scannot be read (%v). Unzip it and upload the text file inside.", named(name), err)
 	}
-	return &zipEntryReader{rc: rc, name: name}, nil
+	return &zipEntryReader{rc: rc, name: name}, int64(min(f.UncompressedSize64, 1<<40)), nil
 }
 
 // ignoredZipEntry reports entries that archivers add next to the file:

@@ -29,7 +29,7 @@ func Parse(r io.Reader, opts Options) (*Genome, error) {
 }
 
 func parse(r io.Reader, opts Options) (*Genome, error) {
-	text, err := openText(r, opts)
+	text, size, err := openText(r, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -37,7 +37,7 @@ func parse(r io.Reader, opts Options) (*Genome, error) {
 	if err := checkStart(br, opts.Name); err != nil {
 		return nil, err
 	}
-	p := newParser(opts.Name)
+	p := newParser(opts.Name, size)
 	if err := p.lines(br); err != nil {
 		return nil, err
 	}
@@ -57,8 +57,12 @@ func (p *parser) lines(br *bufio.Reader) error {
 		}
 		if len(line) > 0 {
 			p.line++
-			line = bytes.TrimSuffix(line, []byte{'\n'})
-			line = bytes.TrimSuffix(line, []byte{'\r'})
+			if line[len(line)-1] == '\n' {
+				line = line[:len(line)-1]
+			}
+			if len(line) > 0 && line[len(line)-1] == '\r' {
+				line = line[:len(line)-1]
+			}
 			if len(line) > MaxLineBytes {
 				return invalidf("Line %d is longer than %d bytes, so this is not a 23andMe raw-data file (its lines are under 100 bytes). Upload the file exactly as 23andMe's download gave it.",
 					p.line, MaxLineBytes)
@@ -102,16 +106,18 @@ func checkStart(br *bufio.Reader, name string) error {
 	return nil
 }
 
-// newParser returns a parser whose columns start large enough that a full
-// file grows them only a few times.
-func newParser(name string) *parser {
-	const startRows = 1 << 16
+// newParser returns a parser whose columns fit a text of about size bytes,
+// or start small enough for a tiny file when the size is unknown.
+func newParser(name string, size int64) *parser {
+	// Rows average 26 bytes; a real file has at most about a million.
+	startRows := int(min(max(size/bytesPerRow+16, 1<<10), maxStartRows))
 	return &parser{
-		name:    name,
-		ids:     make([]byte, 0, startRows*10),
-		idEnds:  make([]uint32, 0, startRows),
-		markers: make([]Marker, 0, startRows),
-		calls:   make([]phenolink.Call, 0, startRows),
+		name:      name,
+		ids:       make([]byte, 0, startRows*idBytesPerRow),
+		idEnds:    make([]uint32, 0, startRows),
+		chroms:    make([]phenolink.Chromosome, 0, startRows),
+		positions: make([]uint32, 0, startRows),
+		calls:     make([]phenolink.Call, 0, startRows),
 	}
 }
 
@@ -130,3 +136,10 @@ func shown(b []byte) string {
 	}
 	return fmt.Sprintf("%q", b)
 }
+
+// Column sizing: a 23andMe row takes about 26 bytes, 10 of them the id.
+const (
+	bytesPerRow   = 24 // a little under the mean, so a full file fits
+	idBytesPerRow = 11
+	maxStartRows  = 1_200_000
+)

@@ -19,10 +19,12 @@ type parser struct {
 	firstData int   // line number of the first data row
 	gaps      []int // row counts at which a blank or comment line sat between rows
 
-	ids     []byte
-	idEnds  []uint32
-	markers []Marker
-	calls   []phenolink.Call
+	// The columns, one entry per data row; Markers are built at the end.
+	ids       []byte
+	idEnds    []uint32
+	chroms    []phenolink.Chromosome
+	positions []uint32
+	calls     []phenolink.Call
 }
 
 // idByte marks the bytes a marker id may hold.
@@ -45,7 +47,7 @@ const maxIDBytes = 64
 func (p *parser) handle(line []byte) error {
 	if len(line) == 0 || line[0] == '#' {
 		if p.inData {
-			p.gaps = append(p.gaps, len(p.markers))
+			p.gaps = append(p.gaps, len(p.calls))
 			return nil
 		}
 		if len(line) == 0 {
@@ -107,7 +109,8 @@ func (p *parser) row(line []byte) error {
 	}
 	p.ids = append(p.ids, id...)
 	p.idEnds = append(p.idEnds, uint32(len(p.ids)))
-	p.markers = append(p.markers, Marker{Chrom: chrom, Pos: pos})
+	p.chroms = append(p.chroms, chrom)
+	p.positions = append(p.positions, pos)
 	p.calls = append(p.calls, call)
 	return nil
 }
