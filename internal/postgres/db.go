@@ -1,5 +1,31 @@
 // Package postgres stores Phenolink's data in PostgreSQL through a pgx
 // connection pool. It implements the domain's store interfaces.
+//
+// # Genotypes
+//
+// The shared marker index is reference data, not anyone's personal data: it
+// survives DeleteUser. It is append-only and stored as blocks of up to
+// 65,536 consecutive markers (table marker_blocks) written with COPY, so a
+// first import of a million markers writes about 15 rows instead of a
+// million rows and their B-trees (which took 4 to 7 s). Each process keeps
+// a copy of the index in memory (phenolink.MarkerCache: about 35 MB per
+// million markers once searched, loaded at the first import or genotype
+// page, dropped after five idle minutes) and refreshes it by reading only
+// the blocks past its length. An import locks marker_blocks against other
+// writers (SHARE ROW EXCLUSIVE), merges its markers into the copy in one
+// pass, appends the new blocks and upserts the profile's record: one bytea
+// of one byte (a phenolink.Call) per index position, in index order, stored
+// with lz4 TOAST compression. A genome is one row, and ScanGenomes streams
+// every record from one snapshot straight from the wire into a reused
+// buffer. A failure rolls the transaction back and undoes the in-memory
+// merge.
+//
+// # Jobs
+//
+// The job queue lives in the jobs table. Claim picks the oldest due job
+// with FOR UPDATE SKIP LOCKED, so workers in any number of processes claim
+// at once without waiting on each other or getting the same job. Leases and
+// backoffs use the server's clock (now()).
 package postgres
 
 import (

@@ -116,6 +116,17 @@ func harness() storetest.Harness {
 			}
 			return []byte(*text)
 		},
+		Tables: func(t *testing.T, s storetest.Store) []string {
+			t.Helper()
+			rows, _ := s.(*DB).pool.Query(t.Context(), `
+				SELECT tablename::text FROM pg_tables
+				WHERE schemaname = current_schema() AND tablename <> 'goose_db_version'`)
+			names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+			if err != nil {
+				t.Fatal(err)
+			}
+			return names
+		},
 	}
 }
 

@@ -12,6 +12,30 @@
 // while the writer writes. Writes from many goroutines queue in
 // database/sql for the single writer; busy_timeout covers other processes
 // (a command run beside the server) holding the lock briefly.
+//
+// # Genotypes
+//
+// The shared marker index is reference data, not anyone's personal data: it
+// survives DeleteUser. It is append-only and stored as blocks of up to
+// 65,536 consecutive markers (table marker_blocks), so a first import of a
+// million markers writes about 15 rows. Each process keeps a copy of the
+// index in memory (phenolink.MarkerCache: about 35 MB per million markers
+// once searched, loaded at the first import or genotype page, dropped after
+// five idle minutes) and refreshes it by reading only the blocks past its
+// length. Imports merge their markers into it in one pass and then write
+// the profile's record: one blob of one byte (a phenolink.Call) per index
+// position, in index order, so a genome is one row and a scan reads one
+// blob per profile. Marker searches for the genotype browser run on the
+// in-memory copy. A re-import replaces the record in the same transaction
+// that adds its markers; a failure rolls both back and undoes the in-memory
+// merge.
+//
+// # Jobs
+//
+// The job queue lives in the jobs table. Claim runs inside the single
+// write connection's IMMEDIATE transaction, which serializes claims across
+// every process on the file, so no job is handed out twice. Times are Unix
+// nanoseconds from the claiming process's clock.
 package sqlite
 
 import (

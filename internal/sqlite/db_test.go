@@ -51,6 +51,28 @@ func harness() storetest.Harness {
 			}
 			return all.Bytes()
 		},
+		Tables: func(t *testing.T, s storetest.Store) []string {
+			t.Helper()
+			rows, err := s.(*DB).read.QueryContext(t.Context(), `
+				SELECT name FROM sqlite_schema
+				WHERE type = 'table' AND name NOT LIKE 'sqlite\_%' ESCAPE '\' AND name <> 'goose_db_version'`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var names []string
+			for rows.Next() {
+				var name string
+				if err := rows.Scan(&name); err != nil {
+					t.Fatal(err)
+				}
+				names = append(names, name)
+			}
+			if err := rows.Err(); err != nil {
+				t.Fatal(err)
+			}
+			return names
+		},
 	}
 }
 

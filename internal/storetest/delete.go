@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -10,6 +11,12 @@ import (
 func testDeleteUser(t *testing.T, h Harness) {
 	ctx := t.Context()
 	s := migrated(t, h)
+	// The counts below prove deletion only if they cover every table.
+	tables := h.Tables(t, s)
+	slices.Sort(tables)
+	if want := slices.Sorted(slices.Values(append(personalTables(), sharedTables()...))); !slices.Equal(tables, want) {
+		t.Fatalf("the schema has tables %v; the deletion test knows %v: add the new table to personalTables or sharedTables", tables, want)
+	}
 	later := time.Now().Add(time.Hour)
 	// u1 has rows in every table; u2 and an anonymous session must survive.
 	for _, u := range []struct {

@@ -1,0 +1,131 @@
+package phenolink
+
+import (
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestMarkerIndexLookupAndTruncate(t *testing.T) {
+	x := NewMarkerIndex()
+	const n = 5000 // several rehashes
+	for i := range n {
+		x.Append(Marker{ID: fmt.Sprintf("rs%d", i), Chrom: Chromosome(1 + i%25), Pos: uint32(i)})
+	}
+	for _, i := range []int{0, 1, 777, n - 1} {
+		if p, ok := x.Lookup(fmt.Sprintf("rs%d", i)); !ok || p != i {
+			t.Errorf("Lookup(rs%d) = %d, %v; want %d", i, p, ok, i)
+		}
+	}
+	if _, ok := x.Lookup("rs-missing"); ok {
+		t.Error("Lookup of a missing id found it")
+	}
+	x.Truncate(100)
+	if x.Len() != 100 {
+		t.Fatalf("Len after Truncate(100) = %d", x.Len())
+	}
+	if _, ok := x.Lookup("rs100"); ok {
+		t.Error("Lookup found a truncated marker")
+	}
+	if p, ok := x.Lookup("rs99"); !ok || p != 99 {
+		t.Errorf("Lookup(rs99) after truncating = %d, %v", p, ok)
+	}
+	x.Append(Marker{ID: "rs4000", Chrom: 1, Pos: 1})
+	if p, ok := x.Lookup("rs4000"); !ok || p != 100 || x.Marker(100).ID != "rs4000" {
+		t.Errorf("a marker appended after truncating is at %d, %v", p, ok)
+	}
+}
+
+func TestMergeGenome(t *testing.T) {
+	x := NewMarkerIndex()
+	info := GenomeInfo{ProfileID: "p1", Source: GenomeSourceFile, Build: GenomeBuild}
+	m, err := x.MergeGenome(info, []Marker{{"rs1", 1, 10}, {"rs2", ChromosomeX, 20}}, []Call{0x13, 0x10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.From != 0 || len(m.Added) != 2 || !reflect.DeepEqual(m.Record, []Call{0x13, 0x10}) || m.Info.Called != 2 {
+		t.Errorf("first merge = %+v", m)
+	}
+	// rs2 is known (at another position), rs3 is new, rs1 is missing.
+	m, err = x.MergeGenome(info, []Marker{{"rs3", 2, 30}, {"rs2", ChromosomeX, 21}}, []Call{NoCall, 0x20})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Call{NotOnChip, 0x20, NoCall}
+	if m.From != 2 || !reflect.DeepEqual(m.Added, []Marker{{"rs3", 2, 30}}) || !reflect.DeepEqual(m.Record, want) ||
+		m.Info.Mismatches != 1 || m.Info.MarkerCount != 2 || m.Info.Called != 1 || m.Info.CallRate != 0.5 {
+		t.Errorf("second merge = %+v; want rs3 added, record %v, one mismatch, 1 of 2 called", m, want)
+	}
+	if x.Marker(1).Pos != 20 {
+		t.Error("a mismatching import moved an indexed marker")
+	}
+	// Failures leave the index as it was.
+	for _, bad := range []struct {
+		markers []Marker
+		calls   []Call
+	}{
+		{[]Marker{{"rs9", 1, 1}, {"rs9", 1, 1}}, []Call{0x11, 0x11}},
+		{[]Marker{{"rs9", 1, 1}, {"rs 10", 1, 1}}, []Call{0x11, 0x11}},
+		{[]Marker{{"rs9", 1, 1}, {"rs10", 0, 1}}, []Call{0x11, 0x11}},
+		{[]Marker{{"rs9", 1, 1}, {"rs10", 1, 1}}, []Call{0x11, 0x31}},
+	} {
+		if _, err := x.MergeGenome(info, bad.markers, bad.calls); ErrorCode(err) != EINVALID {
+			t.Errorf("MergeGenome(%v) = %v, want EINVALID", bad.markers, err)
+		}
+		if x.Len() != 3 {
+			t.Fatalf("a failed merge left %d markers, want 3", x.Len())
+		}
+	}
+}
+
+func TestMarkerBlocksRoundTrip(t *testing.T) {
+	var ms []Marker
+	for i := range MarkerBlockSize + 10 {
+		ms = append(ms, Marker{ID: fmt.Sprintf("i%d", i), Chrom: Chromosome(1 + i%25), Pos: uint32(i * 3)})
+	}
+	blocks := MarkerBlocks(0, ms)
+	if len(blocks) != 2 || blocks[1].First != MarkerBlockSize || blocks[1].Len() != 10 {
+		t.Fatalf("MarkerBlocks made %d blocks", len(blocks))
+	}
+	x := NewMarkerIndex()
+	var got []Marker
+	for _, b := range blocks {
+		if err := x.AppendBlock(b); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if got, err = BlockMarkers(got, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !reflect.DeepEqual(got, ms) {
+		t.Error("BlockMarkers did not give back the markers")
+	}
+	if p, ok := x.Lookup(fmt.Sprintf("i%d", MarkerBlockSize+3)); !ok || p != MarkerBlockSize+3 || x.Marker(p) != ms[p] {
+		t.Errorf("Lookup after AppendBlock = %d, %v", p, ok)
+	}
+	if err := x.AppendBlock(blocks[0]); err == nil {
+		t.Error("AppendBlock accepted a block that does not start at the index's end")
+	}
+}
+
+func TestJobValidateAndBackoff(t *testing.T) {
+	ok := Job{Kind: JobImportGenome, UserID: "u1"}
+	if err := ok.Validate(); err != nil {
+		t.Errorf("Validate(%+v) = %v", ok, err)
+	}
+	big := ok
+	big.Payload = make([]byte, MaxJobPayload+1)
+	if err := big.Validate(); ErrorCode(err) != ETOOLARGE {
+		t.Errorf("Validate with a %d-byte payload = %v, want ETOOLARGE", len(big.Payload), err)
+	}
+	for _, attempts := range []struct {
+		n    int
+		want time.Duration
+	}{{1, 10 * time.Second}, {2, 40 * time.Second}, {3, 160 * time.Second}, {20, 30 * time.Minute}} {
+		if got := JobBackoff(attempts.n); got != attempts.want {
+			t.Errorf("JobBackoff(%d) = %v, want %v", attempts.n, got, attempts.want)
+		}
+	}
+}
