@@ -129,3 +129,27 @@ func TestJobValidateAndBackoff(t *testing.T) {
 		}
 	}
 }
+
+func TestStagedGenomeRoundTrip(t *testing.T) {
+	g := StagedGenome{
+		Info:    GenomeInfo{ProfileID: "p1", Source: GenomeSourceFile, Build: GenomeBuild, Chip: "v5"},
+		Markers: []Marker{{"rs1", 1, 10}, {"i2", ChromosomeMT, 4294967}, {"rs3", ChromosomeX, 0}},
+		Calls:   []Call{0x13, NoCall, 0x40},
+	}
+	b, err := g.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got StagedGenome
+	if err := got.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(got, g) {
+		t.Errorf("round trip = %+v, want %+v", got, g)
+	}
+	for _, damaged := range [][]byte{nil, b[:len(b)-1], append([]byte("X"), b...), append(b[:len(b):len(b)], 0)} {
+		if err := new(StagedGenome).UnmarshalBinary(damaged); ErrorCode(err) != EINVALID {
+			t.Errorf("UnmarshalBinary of %d damaged bytes = %v, want EINVALID", len(damaged), err)
+		}
+	}
+}
