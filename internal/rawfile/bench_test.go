@@ -53,6 +53,15 @@ func BenchmarkParse(b *testing.B) {
 			}
 		}
 	})
+	b.Run("Parse/text-no-size-hint", func(b *testing.B) {
+		b.SetBytes(int64(len(file)))
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := Parse(bytes.NewReader(file), Options{}); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 	b.Run("Parse/gzip", func(b *testing.B) {
 		b.SetBytes(int64(len(file)))
 		b.ReportAllocs()

@@ -84,3 +84,23 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRow checks that the fast row reader and the field-by-field one agree
+// on every line: both refuse it, or both add the same row.
+func FuzzRow(f *testing.F) {
+	for _, s := range []string{"rs1\t1\t100\tAG", "i5\tMT\t0\t-", "rs1\t22\t4294967295\tDI", "rs1\t23\t1\tA",
+		"rs1\t1\t4294967296\tA", "rs1\t1\t01\tA", "rs1\t1\t1\t__", "a\tX\t1\tA\t", "rs1\t1\t\tA"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, line []byte) {
+		fast, checked := newParser("", 0), newParser("", 0)
+		errFast, errChecked := fast.row(line), checked.checkedRow(line)
+		if (errFast == nil) != (errChecked == nil) {
+			t.Fatalf("row: %v, checkedRow: %v", errFast, errChecked)
+		}
+		if !reflect.DeepEqual(fast.ids, checked.ids) || !reflect.DeepEqual(fast.chroms, checked.chroms) ||
+			!reflect.DeepEqual(fast.positions, checked.positions) || !reflect.DeepEqual(fast.calls, checked.calls) {
+			t.Fatalf("row and checkedRow read %q differently", line)
+		}
+	})
+}

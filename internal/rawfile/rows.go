@@ -67,8 +67,60 @@ func (p *parser) handle(line []byte) error {
 	return p.row(line)
 }
 
-// row reads "rsid<TAB>chromosome<TAB>position<TAB>genotype".
+// row reads "rsid<TAB>chromosome<TAB>position<TAB>genotype". This fast
+// path reads a well-formed row in one pass over its bytes; anything unusual
+// goes to checkedRow, which reads the row again field by field and either
+// accepts it the same way or says what is wrong.
 func (p *parser) row(line []byte) error {
+	t1 := bytes.IndexByte(line, '\t')
+	if t1 <= 0 || t1 > maxIDBytes {
+		return p.checkedRow(line)
+	}
+	id := line[:t1]
+	for _, c := range id {
+		if !idByte[c] {
+			return p.checkedRow(line)
+		}
+	}
+	i := t1 + 1
+	j := i
+	for j < len(line) && j-i < 3 && line[j] != '\t' {
+		j++
+	}
+	if j >= len(line) || line[j] != '\t' {
+		return p.checkedRow(line)
+	}
+	chrom, ok := phenolink.ParseChromosomeBytes(line[i:j])
+	if !ok {
+		return p.checkedRow(line)
+	}
+	k := j + 1
+	var pos uint64
+	for ; k < len(line) && k-j <= 10 && line[k] >= '0' && line[k] <= '9'; k++ {
+		pos = pos*10 + uint64(line[k]-'0')
+	}
+	if k == j+1 || k >= len(line) || line[k] != '\t' || pos > 1<<32-1 {
+		return p.checkedRow(line)
+	}
+	call, ok := phenolink.ParseCallBytes(line[k+1:])
+	if !ok || call == phenolink.NotOnChip {
+		return p.checkedRow(line)
+	}
+	p.add(id, chrom, uint32(pos), call)
+	return nil
+}
+
+// add appends one row to the columns.
+func (p *parser) add(id []byte, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
+	p.ids = append(p.ids, id...)
+	p.idEnds = append(p.idEnds, uint32(len(p.ids)))
+	p.chroms = append(p.chroms, chrom)
+	p.positions = append(p.positions, pos)
+	p.calls = append(p.calls, call)
+}
+
+// checkedRow reads a row field by field, to accept it or to explain why not.
+func (p *parser) checkedRow(line []byte) error {
 	t1 := bytes.IndexByte(line, '\t')
 	if t1 < 0 {
 		return p.columnsError(line)
@@ -107,11 +159,7 @@ func (p *parser) row(line []byte) error {
 	if !ok || call == phenolink.NotOnChip {
 		return rowError(p.line, "genotype %s is not a 23andMe call: use two letters of A, C, G, T, D, I, one letter for a haploid call, or -- for a no-call.", shown(gt))
 	}
-	p.ids = append(p.ids, id...)
-	p.idEnds = append(p.idEnds, uint32(len(p.ids)))
-	p.chroms = append(p.chroms, chrom)
-	p.positions = append(p.positions, pos)
-	p.calls = append(p.calls, call)
+	p.add(id, chrom, pos, call)
 	return nil
 }
 
