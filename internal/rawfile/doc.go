@@ -14,9 +14,22 @@
 // ETOOLARGE error; anything else wrong is EINVALID with a message that names
 // the line and says what to do.
 //
+// A zip may also hold folders and the "__MACOSX/" and ".DS_Store" entries
+// that macOS adds when zipping; they are ignored, and any other second file
+// is refused. A zip inside a zip is refused as binary.
+//
 // Only build 37 files are accepted: build 36 positions differ and are never
-// converted or guessed. A row repeated with the same chromosome, position
-// and call is kept once; a marker id repeated with anything different is
-// refused. Haploid calls (one letter), "--" no-calls, D/I indels and
-// 23andMe's internal "i" ids are read as written.
+// converted or guessed, and a file with no line naming its build is refused
+// at its first row. Other vendors' files (AncestryDNA, FamilyTreeDNA,
+// MyHeritage, VCF) and saved web pages are recognised and named in the
+// message. A row repeated with the same chromosome, position and call is
+// kept once and counted in Summary.Duplicates; a marker id repeated with
+// anything different is refused, since either call could be the wrong one.
+// Haploid calls (one letter), "--" no-calls, D/I indels, CRLF line ends and
+// 23andMe's internal "i" ids are read as written; "__" is refused, as it
+// belongs to the API, not the file.
+//
+// Parse costs one allocation per column rather than per row: marker ids are
+// substrings of one string. Passing the upload's length as
+// Options.SizeHint sizes the columns up front.
 package rawfile

@@ -2,6 +2,7 @@ package rawfile
 
 import (
 	"bytes"
+	"slices"
 
 	"phenolink/internal/phenolink"
 )
@@ -112,6 +113,9 @@ func (p *parser) row(line []byte) error {
 
 // add appends one row to the columns.
 func (p *parser) add(id []byte, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
+	if len(p.calls) == cap(p.calls) {
+		p.grow()
+	}
 	p.ids = append(p.ids, id...)
 	p.idEnds = append(p.idEnds, uint32(len(p.ids)))
 	p.chroms = append(p.chroms, chrom)
@@ -193,4 +197,15 @@ func (p *parser) columnsError(line []byte) error {
 		return rowError(p.line, "the row is comma-separated, as in a FamilyTreeDNA or MyHeritage CSV file; Phenolink reads only 23andMe's raw-data file, whose rows have 4 tab-separated columns.")
 	}
 	return rowError(p.line, "the row has %d tab-separated columns where 23andMe's raw-data file has 4 (rsid, chromosome, position, genotype).", n)
+}
+
+// grow doubles the columns' room. append alone grows large slices by about
+// a quarter at a time, which copies a million-row file's columns many times.
+func (p *parser) grow() {
+	n := max(len(p.calls), 1<<10)
+	p.ids = slices.Grow(p.ids, n*idBytesPerRow)
+	p.idEnds = slices.Grow(p.idEnds, n)
+	p.chroms = slices.Grow(p.chroms, n)
+	p.positions = slices.Grow(p.positions, n)
+	p.calls = slices.Grow(p.calls, n)
 }
