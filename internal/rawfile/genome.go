@@ -44,7 +44,7 @@ type Genome struct {
 type Marker struct {
 	ID    string // an rsid ("rs4477212") or a 23andMe internal id ("i701050")
 	Chrom phenolink.Chromosome
-	Pos   uint32 // 1-based on the genome build
+	Pos   uint32 // 1-based on the genome build; a 0 is kept as written
 }
 
 // Header is what the comment lines say about the file.

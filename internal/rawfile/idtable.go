@@ -1,7 +1,5 @@
 package rawfile
 
-import "slices"
-
 // markerKey packs an id shaped like rs<digits> or i<digits>, nearly every
 // id in a 23andMe file, into a non-zero integer, so repeats are found
 // without hashing strings. Ids with a leading zero are left out, since
@@ -38,7 +36,7 @@ type repeat struct{ row, first int32 }
 // A single hash table over a million keys misses the cache on nearly every
 // insert, which made it the slowest step of Parse; so the keys are first
 // split by hash into partitions small enough for a table that stays in
-// cache, each keeping the rows in file order. The result is in row order.
+// cache, each keeping the rows in file order.
 func keyRepeats(keys []uint64, rows []int32) []repeat {
 	const partBits = 10
 	n := len(keys)
@@ -68,7 +66,6 @@ func keyRepeats(keys []uint64, rows []int32) []repeat {
 			}
 		}
 	}
-	slices.SortFunc(found, func(a, b repeat) int { return int(a.row - b.row) })
 	return found
 }
 
