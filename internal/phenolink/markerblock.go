@@ -54,7 +54,7 @@ func (x *MarkerIndex) AppendBlock(b MarkerBlock) error {
 	ids := b.IDs
 	for i := range n {
 		end := bytes.IndexByte(ids, '\n')
-		x.appendID(ids[:end], Chromosome(b.Chroms[i]), binary.LittleEndian.Uint32(b.Positions[4*i:]))
+		appendID(x, ids[:end], Chromosome(b.Chroms[i]), binary.LittleEndian.Uint32(b.Positions[4*i:]))
 		ids = ids[end+1:]
 	}
 	return nil

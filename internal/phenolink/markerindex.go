@@ -90,10 +90,11 @@ func (x *MarkerIndex) Lookup(id string) (int, bool) {
 }
 
 // Append adds m at position Len. The caller makes sure m.ID is new.
-func (x *MarkerIndex) Append(m Marker) { x.appendID([]byte(m.ID), m.Chrom, m.Pos) }
+func (x *MarkerIndex) Append(m Marker) { appendID(x, m.ID, m.Chrom, m.Pos) }
 
-// appendID is Append for an id that is already bytes.
-func (x *MarkerIndex) appendID(id []byte, chrom Chromosome, pos uint32) {
+// appendID is Append for an id held as a string or as bytes, without
+// converting (and allocating) either.
+func appendID[ID string | []byte](x *MarkerIndex, id ID, chrom Chromosome, pos uint32) {
 	x.ids = append(x.ids, id...)
 	x.ends = append(x.ends, uint32(len(x.ids)))
 	x.chrom = append(x.chrom, chrom)

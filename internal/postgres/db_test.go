@@ -257,6 +257,8 @@ func BenchmarkGenome(b *testing.B) {
 // BenchmarkScanGenomes reads 2,000 records of 630,000 markers, the size of
 // a genome-wide scan. Filling the database takes minutes and over a
 // gigabyte, so it runs only with PHENOLINK_BENCH_LARGE=1.
+// PHENOLINK_BENCH_STORAGE=external or pglz stores the records that way
+// instead of the migration's lz4, to compare.
 func BenchmarkScanGenomes(b *testing.B) {
 	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and scan them")
@@ -264,6 +266,15 @@ func BenchmarkScanGenomes(b *testing.B) {
 	db := open(b, newSchema(b), Options{})
 	if err := db.Migrate(b.Context()); err != nil {
 		b.Fatal(err)
+	}
+	alter := map[string]string{
+		"external": `ALTER TABLE genomes ALTER COLUMN calls SET STORAGE EXTERNAL`,
+		"pglz":     `ALTER TABLE genomes ALTER COLUMN calls SET COMPRESSION pglz`,
+	}
+	if stmt, ok := alter[os.Getenv("PHENOLINK_BENCH_STORAGE")]; ok {
+		if _, err := db.pool.Exec(b.Context(), stmt); err != nil {
+			b.Fatal(err)
+		}
 	}
 	storetest.RunScanBenchmark(b, db, 2000, 630_000)
 }
