@@ -15,10 +15,10 @@
 // writers (SHARE ROW EXCLUSIVE), merges its markers into the copy in one
 // pass, appends the new blocks and upserts the profile's record: one bytea
 // of one byte (a phenolink.Call) per index position, in index order, stored
-// with lz4 TOAST compression. A genome is one row, and ScanGenomes streams
-// every record from one snapshot straight from the wire into a reused
-// buffer. A failure rolls the transaction back and undoes the in-memory
-// merge.
+// uncompressed (TOAST storage EXTERNAL), which scans faster than lz4. A
+// genome is one row, and ScanGenomes streams every record from one snapshot
+// straight from the wire into a reused buffer. A failure rolls the
+// transaction back and undoes the in-memory merge.
 //
 // # Jobs
 //
