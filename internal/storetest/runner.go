@@ -38,7 +38,7 @@ func testJobRunner(t *testing.T, h Harness) {
 		"slow": func(ctx context.Context, j phenolink.Job, progress jobs.Progress) (string, error) {
 			slowRuns.Add(1)
 			select {
-			case <-time.After(700 * time.Millisecond):
+			case <-time.After(2500 * time.Millisecond):
 				return "Slow but done.", nil
 			case <-ctx.Done():
 				return "", ctx.Err()
@@ -67,7 +67,7 @@ func testJobRunner(t *testing.T, h Harness) {
 	retried := enqueueKind("broken", 2)
 
 	ctx, cancel := context.WithCancel(t.Context())
-	runner := jobs.Runner{Queue: s, Handlers: handlers, Concurrency: 3, PollInterval: 10 * time.Millisecond, Lease: 300 * time.Millisecond}
+	runner := jobs.Runner{Queue: s, Handlers: handlers, Concurrency: 3, PollInterval: 10 * time.Millisecond, Lease: time.Second}
 	stopped := make(chan error, 1)
 	go func() { stopped <- runner.Run(ctx) }()
 	final := func(id int64) bool {
