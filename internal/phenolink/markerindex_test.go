@@ -153,3 +153,31 @@ func TestStagedGenomeRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func BenchmarkStagedGenome960k(b *testing.B) {
+	g := StagedGenome{Info: GenomeInfo{ProfileID: "p1", Source: GenomeSourceFile, Build: GenomeBuild}}
+	for i := range 960_000 {
+		g.Markers = append(g.Markers, Marker{ID: fmt.Sprintf("rs%d", 1000+7*i), Chrom: Chromosome(1 + i/40_000), Pos: uint32(100 * i)})
+		g.Calls = append(g.Calls, 0x13)
+	}
+	data, err := g.MarshalBinary()
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Run("Marshal", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := g.MarshalBinary(); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("Unmarshal", func(b *testing.B) {
+		b.SetBytes(int64(len(data)))
+		for b.Loop() {
+			var got StagedGenome
+			if err := got.UnmarshalBinary(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
