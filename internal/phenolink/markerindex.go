@@ -7,11 +7,11 @@ import (
 
 // MarkerIndex is an in-memory copy of the shared marker index that maps an
 // upload's marker ids to index positions in one pass, without a round trip
-// per marker. It costs about 27 bytes per marker (some 27 MB for a million),
+// per marker. It costs about 30 bytes per marker (30 MB for a million),
 // plus 8 once searched, so adapters load it lazily and drop it when unused
-// (MarkerCache). The index is append-only;
-// an adapter refreshes its copy by appending the rows past Len and undoes a
-// failed merge with Truncate. It is not safe for concurrent use.
+// (MarkerCache). The index is append-only; an adapter refreshes its copy by
+// appending the stored blocks past Len and undoes a failed merge with
+// Truncate. It is not safe for concurrent use.
 type MarkerIndex struct {
 	ids   []byte   // every id, concatenated
 	ends  []uint32 // ends[i] is where id i ends in ids

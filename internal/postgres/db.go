@@ -8,7 +8,7 @@
 // 65,536 consecutive markers (table marker_blocks) written with COPY, so a
 // first import of a million markers writes about 15 rows instead of a
 // million rows and their B-trees (which took 4 to 7 s). Each process keeps
-// a copy of the index in memory (phenolink.MarkerCache: about 35 MB per
+// a copy of the index in memory (phenolink.MarkerCache: 30 to 40 MB per
 // million markers once searched, loaded at the first import or genotype
 // page, dropped after five idle minutes) and refreshes it by reading only
 // the blocks past its length. An import locks marker_blocks against other

@@ -19,7 +19,7 @@
 // survives DeleteUser. It is append-only and stored as blocks of up to
 // 65,536 consecutive markers (table marker_blocks), so a first import of a
 // million markers writes about 15 rows. Each process keeps a copy of the
-// index in memory (phenolink.MarkerCache: about 35 MB per million markers
+// index in memory (phenolink.MarkerCache: 30 to 40 MB per million markers
 // once searched, loaded at the first import or genotype page, dropped after
 // five idle minutes) and refreshes it by reading only the blocks past its
 // length. Imports merge their markers into it in one pass and then write
