@@ -20,6 +20,9 @@ const (
 	// JobImportGenome stores a staged genome (a compact payload, never the
 	// raw file) as the profile's record.
 	JobImportGenome = "import_genome"
+	// JobSyncGenome fetches the profile's genotypes from the 23andMe API
+	// with the user's stored token and stores them as the profile's record.
+	JobSyncGenome = "sync_genome"
 )
 
 // MaxJobPayload bounds a job's payload. A full 960,000-marker genome staged
