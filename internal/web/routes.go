@@ -26,6 +26,12 @@ type routeDeps struct {
 	pages    *renderer
 	api      *api
 	ref      *referenceCache
+
+	genotypes  phenolink.GenotypeStore
+	jobs       phenolink.JobQueue
+	phenotypes phenolink.PhenotypeStore
+	scans      phenolink.ScanStore
+	markers    phenolink.MarkerCallReader
 }
 
 // addRoutes is the app's whole URL space in one place.
@@ -41,6 +47,8 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	mux.Handle("POST /profile/{$}", signedIn(handleSwitchProfile(d.pages, d.sessions, d.users)))
 	mux.Handle("POST /account/delete/{$}", signedIn(handleDeleteAccount(d.pages, d.sessions, d.users)))
 	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.settings, d.pages, d.sessions, d.users, d.api)))
+
+	addResearchRoutes(mux, d, page, signedIn)
 
 	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))
 	mux.Handle("GET /_auth_status/{$}", page(handleAuthStatus()))

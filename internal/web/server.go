@@ -56,6 +56,12 @@ type Deps struct {
 	Assets     *assets.Bundle
 	Registry   *prometheus.Registry // where the HTTP metrics are registered and served from
 	HTTPClient *http.Client         // for calls to the 23andMe API; nil means a default with timeouts
+
+	Genotypes  phenolink.GenotypeStore
+	Jobs       phenolink.JobQueue
+	Phenotypes phenolink.PhenotypeStore
+	Scans      phenolink.ScanStore
+	Markers    phenolink.MarkerCallReader
 }
 
 // defaultSessionLifetime keeps people signed in for two weeks, like the
@@ -115,6 +121,12 @@ func newServer(d Deps) (http.Handler, *api, error) {
 		pages:    pages,
 		api:      api,
 		ref:      newReferenceCache(api),
+
+		genotypes:  d.Genotypes,
+		jobs:       d.Jobs,
+		phenotypes: d.Phenotypes,
+		scans:      d.Scans,
+		markers:    d.Markers,
 	})
 	return addMiddleware(mux, d.Logger, d.Settings, metrics, pages), api, nil
 }
