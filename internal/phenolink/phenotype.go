@@ -200,6 +200,9 @@ type PhenotypeStore interface {
 	// CohortValues returns the phenotype's values of every profile whose
 	// user currently consents, ordered by profile id.
 	CohortValues(ctx context.Context, phenotypeID string) ([]PhenotypeValue, error)
+	// ConsentingProfiles returns the ids of every profile whose user
+	// currently consents, in order, for exports of the whole cohort.
+	ConsentingProfiles(ctx context.Context) ([]string, error)
 
 	// GiveConsent records or renews the user's consent.
 	GiveConsent(ctx context.Context, c Consent) error

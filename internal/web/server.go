@@ -39,6 +39,10 @@ type Settings struct {
 	MaxConcurrentRequests int           // beyond this, 503 with Retry-After; 0 means no limit
 	SessionLifetime       time.Duration // 0 means two weeks
 
+	// MinGroupSize is k: no genotype group smaller than it is shown or
+	// exported. 0 means the default of 5.
+	MinGroupSize int
+
 	// TemplateDir, under Debug only, is the on-disk templates directory
 	// (internal/web/templates in a checkout) to re-read on every page, so
 	// template edits show without a restart. Empty uses the embedded copy.
