@@ -72,6 +72,7 @@ type Client struct {
 	genomeTimeout time.Duration
 	maxPages      int
 	pageSize      int
+	v1            string // prefix of the v1 routes: "/1", or "/1/demo" (see V1Demo)
 }
 
 // NewClient returns a Client for cfg.
@@ -90,6 +91,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		genomeTimeout: cfg.GenomeTimeout,
 		maxPages:      cfg.MaxPages,
 		pageSize:      cfg.PageSize,
+		v1:            "/1",
 	}
 	if c.http == nil {
 		c.http = &http.Client{}

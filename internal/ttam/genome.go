@@ -41,7 +41,7 @@ func (g Genome) Pairs() iter.Seq2[string, phenolink.Call] {
 // Genome fetches the profile's packed genome and decodes it with key (from
 // GenomeKey, which callers fetch once and share).
 func (c *Client) Genome(ctx context.Context, profileID string, key *GenomeKey) (Genome, error) {
-	op := fmt.Sprintf("ttam.Genome(%q)", profileID)
+	op := c.v1Op(fmt.Sprintf("Genome(%q)", profileID))
 	pid, err := segment(op, profileID)
 	if err != nil {
 		return Genome{}, err
@@ -50,7 +50,7 @@ func (c *Client) Genome(ctx context.Context, profileID string, key *GenomeKey) (
 		ID     string `json:"id"`
 		Genome string `json:"genome"`
 	}
-	err = c.get(ctx, request{op: op, url: c.endpoint("/1/genomes/"+pid+"/", nil), auth: true,
+	err = c.get(ctx, request{op: op, url: c.endpoint(c.v1+"/genomes/"+pid+"/", nil), auth: true,
 		maxBytes: maxGenomeBody, timeout: c.genomeTimeout, decode: decodeJSON(&body)})
 	if err != nil {
 		return Genome{}, err

@@ -124,10 +124,10 @@ func TestSimGenomeMatchesMarkers(t *testing.T) {
 	}
 }
 
-// checkGenomeMatchesMarkers reads the profile's packed genome and the v3
-// markers for every id of the key, checks that both give the same call at
-// every marker and that the v1 genotypes agree on a sample, and returns the
-// calls counted by kind.
+// checkGenomeMatchesMarkers reads the profile's packed genome, the v3
+// markers and the v1 genotypes for every id of the key, checks that all
+// three give the same call at every marker, and returns the calls counted
+// by kind.
 func checkGenomeMatchesMarkers(t *testing.T, c *Client, profileID string, key *GenomeKey) map[string]int {
 	t.Helper()
 	n := len(key.Markers)
@@ -182,23 +182,7 @@ func checkGenomeMatchesMarkers(t *testing.T, c *Client, profileID string, key *G
 	}
 	t.Logf("%s: calls by kind: %v", profileID, kinds)
 
-	// v1 genotypes, in both formats, agree with the genome on a sample,
-	// up to the doubled letter v1 writes for a haploid call.
-	sample := ids[:250]
-	for _, embedded := range []bool{false, true} {
-		gts, err := c.Genotypes(t.Context(), profileID, sample, embedded)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(gts) != len(sample) {
-			t.Fatalf("embedded=%v: %d genotypes for %d locations", embedded, len(gts), len(sample))
-		}
-		for i, gt := range gts {
-			if gt.Location != sample[i] || haploid(gt.Call) != haploid(g.Calls[i]) {
-				t.Fatalf("embedded=%v: %s = %v, genome %v", embedded, gt.Location, gt.Call, g.Calls[i])
-			}
-		}
-	}
+	checkGenotypesMatchGenome(t, c, g)
 
 	// One marker, and its reference data without a profile.
 	one, err := c.Marker(t.Context(), profileID, ids[17])
@@ -221,6 +205,35 @@ func checkGenomeMatchesMarkers(t *testing.T, c *Client, profileID string, key *G
 		}
 	}
 	return kinds
+}
+
+// checkGenotypesMatchGenome asks c's v1 genotypes endpoint, in both
+// formats, for every marker of g's key and checks each call equals the
+// genome's, up to the doubled letter v1 writes for a haploid call.
+func checkGenotypesMatchGenome(t *testing.T, c *Client, g Genome) {
+	t.Helper()
+	ids := make([]string, len(g.Calls))
+	for i := range ids {
+		ids[i] = g.Key.Markers[i].ID
+	}
+	for _, embedded := range []bool{false, true} {
+		gts, err := c.Genotypes(t.Context(), g.ProfileID, ids, embedded)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gts) != len(ids) {
+			t.Fatalf("%s embedded=%v: %d genotypes for %d locations", g.ProfileID, embedded, len(gts), len(ids))
+		}
+		for i, gt := range gts {
+			call := gt.Call
+			if g.Calls[i].IsHaploid() {
+				call = haploid(call)
+			}
+			if gt.Location != ids[i] || call != g.Calls[i] {
+				t.Fatalf("%s embedded=%v: %s = %v, genome %v", g.ProfileID, embedded, gt.Location, gt.Call, g.Calls[i])
+			}
+		}
+	}
 }
 
 // withTokens returns a copy of c that uses tokens.

@@ -52,10 +52,35 @@ type Genotype struct {
 	Call     phenolink.Call
 }
 
+// The /1/demo/ profiles, which V1Demo reads with any valid token.
+const (
+	DemoMotherProfileID = "SP1_MOTHER_V4"
+	DemoFatherProfileID = "SP1_FATHER_V4"
+)
+
+// V1Demo returns a client like c whose v1 calls (V1User, V1Names,
+// Genotypes, Genome) read the /1/demo/ routes, which serve the same
+// endpoints over the two demo profiles, DemoMotherProfileID and
+// DemoFatherProfileID, for any valid token whatever its scopes. Its other
+// calls are c's. It shares c's token source and connections.
+func (c *Client) V1Demo() *Client {
+	d := *c
+	d.v1 = "/1/demo"
+	return &d
+}
+
+// v1Op names a v1 call in errors, marking calls on the demo routes.
+func (c *Client) v1Op(name string) string {
+	if c.v1 != "/1" {
+		return "ttam.V1Demo()." + name
+	}
+	return "ttam." + name
+}
+
 // V1User returns the token's account id and its profiles.
 func (c *Client) V1User(ctx context.Context) (V1User, error) {
 	var u V1User
-	err := c.get(ctx, request{op: "ttam.V1User", url: c.endpoint("/1/user/", nil), auth: true,
+	err := c.get(ctx, request{op: c.v1Op("V1User"), url: c.endpoint(c.v1+"/user/", nil), auth: true,
 		maxBytes: maxSmallBody, decode: decodeJSON(&u)})
 	return u, err
 }
@@ -63,7 +88,7 @@ func (c *Client) V1User(ctx context.Context) (V1User, error) {
 // V1Names returns the account's and its profiles' names.
 func (c *Client) V1Names(ctx context.Context) (V1Names, error) {
 	var n V1Names
-	err := c.get(ctx, request{op: "ttam.V1Names", url: c.endpoint("/1/names/", nil), auth: true,
+	err := c.get(ctx, request{op: c.v1Op("V1Names"), url: c.endpoint(c.v1+"/names/", nil), auth: true,
 		maxBytes: maxSmallBody, decode: decodeJSON(&n)})
 	return n, err
 }
@@ -75,15 +100,15 @@ func (c *Client) V1Names(ctx context.Context) (V1Names, error) {
 // the whole genome to tell). With embedded set it asks for format=embedded, which some
 // deployments serve more cheaply; both answers decode the same.
 func (c *Client) Genotypes(ctx context.Context, profileID string, locations []string, embedded bool) ([]Genotype, error) {
-	pid, err := segment(fmt.Sprintf("ttam.Genotypes(%q)", profileID), profileID)
+	pid, err := segment(c.v1Op(fmt.Sprintf("Genotypes(%q)", profileID)), profileID)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]Genotype, 0, len(locations))
 	for start := 0; start < len(locations); start += GenotypeChunk {
 		chunk := locations[start:min(start+GenotypeChunk, len(locations))]
-		op := fmt.Sprintf("ttam.Genotypes(%q, %d locations from %q)", profileID, len(chunk), chunk[0])
-		u := c.endpoint("/1/genotypes/"+pid+"/", nil)
+		op := c.v1Op(fmt.Sprintf("Genotypes(%q, %d locations from %q)", profileID, len(chunk), chunk[0]))
+		u := c.endpoint(c.v1+"/genotypes/"+pid+"/", nil)
 		u.RawQuery = genotypesQuery(chunk, embedded)
 		var calls map[string]phenolink.Call
 		err := c.get(ctx, request{op: op, url: u, auth: true, maxBytes: maxGenotypesBody,

@@ -17,6 +17,12 @@
 //     links.next is an absolute URL on the host the request named.
 //   - /res/txt/snps.data positions are 1-based like the raw file; v3 start
 //     and end are 0-based half-open.
+//   - /1/demo/ serves the account DemoV1AccountID ("Demo Family") with the
+//     profiles DemoMotherID and DemoFatherID to any valid token, whatever
+//     its scopes; the demo profiles exist only there, not in v3.
+//   - /1/names/ needs the names scope (403 without it), since names are
+//     all it returns; v3 account and profile objects instead carry null
+//     names without it, and a null email without email.
 //   - With select_profile=true the authorize page also offers a radio
 //     "profile" (a profile id); the token then covers only that profile and
 //     other profiles on the account answer 403.
@@ -113,6 +119,11 @@ func (s *Server) Accounts() []Account {
 	}
 	return out
 }
+
+// DemoProfiles returns the two profiles the /1/demo/ routes serve to any
+// valid token: DemoMotherID, a woman, and DemoFatherID, a man, both on the
+// v4 chip, under the account DemoV1AccountID.
+func (s *Server) DemoProfiles() []Profile { return append([]Profile(nil), s.demo...) }
 
 // MarkerKey returns the marker key behind /res/txt/snps.data and every
 // genotype the simulator serves. Callers must not modify it.
