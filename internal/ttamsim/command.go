@@ -105,23 +105,18 @@ func (c *commandFlags) define(fs *flag.FlagSet, getenv func(string) string) erro
 // lists), SIM_LATENCY, SIM_ERROR_RATE, SIM_RATE_LIMIT_RATE, SIM_RETRY_AFTER
 // and SIM_TOKEN_EXPIRY; --help lists them with the flags.
 func Command(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	var c commandFlags
-	envErr := c.define(fs, getenv)
-	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "Usage: phenolink sim [flags]\n\n"+
-			"Serves a simulator of the 23andMe API (OAuth, API v1 and v3, /res/txt/snps.data)\n"+
-			"over synthetic accounts and genotypes, for development and tests.\n"+
-			"Every flag may also be set by the environment variable named after it.\n\nFlags:\n")
-		fs.PrintDefaults()
-	}
+	fs, c, envErr := newFlagSet(getenv)
+	// Parse quietly, since the flag package would print the usage itself:
+	// --help goes to stdout once, a mistake's usage to stderr.
+	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			fs.SetOutput(stdout)
 			fs.Usage()
 			return nil
 		}
+		fs.SetOutput(stderr)
+		fs.Usage()
 		return fmt.Errorf("sim: %w", err)
 	}
 	if envErr != nil {
@@ -158,6 +153,22 @@ func Command(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("sim: shutdown: %w", err)
 	}
 	return nil
+}
+
+// newFlagSet declares the command's flags, with defaults from getenv, and
+// its usage text; the error reports environment values that do not parse.
+func newFlagSet(getenv func(string) string) (*flag.FlagSet, *commandFlags, error) {
+	fs := flag.NewFlagSet("sim", flag.ContinueOnError)
+	c := &commandFlags{}
+	envErr := c.define(fs, getenv)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: phenolink sim [flags]\n\n"+
+			"Serves a simulator of the 23andMe API (OAuth, API v1 and v3, /res/txt/snps.data)\n"+
+			"over synthetic accounts and genotypes, for development and tests.\n"+
+			"Every flag may also be set by the environment variable named after it.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	return fs, c, envErr
 }
 
 // config turns the flags into a Config.

@@ -4,11 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestCommandHelp(t *testing.T) {
@@ -17,15 +20,85 @@ func TestCommandHelp(t *testing.T) {
 		t.Fatalf("--help: %v", err)
 	}
 	help := stdout.String()
-	for _, want := range []string{
-		"-addr", "SIM_ADDR", "127.0.0.1:9000", "-seed", "SIM_SEED", "-markers", "SIM_MARKERS", "-token-ttl", "SIM_TOKEN_TTL",
-		"-client-id", "SIM_CLIENT_ID", "-client-secret", "SIM_CLIENT_SECRET", "-redirect-uri", "SIM_REDIRECT_URI",
-		"-latency", "SIM_LATENCY", "-error-rate", "SIM_ERROR_RATE", "-rate-limit-rate", "SIM_RATE_LIMIT_RATE",
-		"-retry-after", "SIM_RETRY_AFTER", "-token-expiry", "SIM_TOKEN_EXPIRY",
-	} {
-		if !strings.Contains(help, want) {
-			t.Errorf("--help lacks %q", want)
+	if stderr.Len() != 0 {
+		t.Errorf("--help wrote to stderr too:\n%s", stderr.String())
+	}
+	if strings.Count(help, "Usage:") != 1 {
+		t.Errorf("--help printed the usage %d times", strings.Count(help, "Usage:"))
+	}
+	// Every flag the command defines is in the help with its usage and
+	// its environment variable.
+	fs, _, err := newFlagSet(func(string) string { return "" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	envRe := regexp.MustCompile(`\(env (SIM_[A-Z_]+)`)
+	flags := 0
+	fs.VisitAll(func(f *flag.Flag) {
+		flags++
+		env := envRe.FindStringSubmatch(f.Usage)
+		switch {
+		case !strings.Contains(help, "  -"+f.Name+" "), !strings.Contains(help, f.Usage):
+			t.Errorf("--help lacks -%s and its usage %q", f.Name, f.Usage)
+		case env == nil:
+			t.Errorf("-%s names no environment variable: %q", f.Name, f.Usage)
 		}
+	})
+	for _, want := range []string{
+		"addr", "seed", "markers", "token-ttl", "client-id", "client-secret", "redirect-uri",
+		"latency", "error-rate", "rate-limit-rate", "retry-after", "token-expiry",
+	} {
+		if fs.Lookup(want) == nil {
+			t.Errorf("no -%s flag", want)
+		}
+	}
+	if flags != 12 {
+		t.Errorf("%d flags; a new one needs a line in this test and in Command's doc", flags)
+	}
+	if !strings.Contains(help, "127.0.0.1:9000") || !strings.Contains(help, "1200000") {
+		t.Errorf("--help lacks the default address or the marker limit:\n%s", help)
+	}
+}
+
+func TestCommandFlagsAndEnvironment(t *testing.T) {
+	want := Config{Seed: 9, Markers: 5000, TokenTTL: time.Hour, Faults: Faults{
+		Latency: 250 * time.Millisecond, ErrorRate: 0.1, RateLimitRate: 0.2, RetryAfter: 3 * time.Second, TokenExpiry: 90 * time.Second}}
+	args := []string{"--seed", "9", "--markers", "5000", "--token-ttl", "1h", "--latency", "250ms", "--error-rate", "0.1",
+		"--rate-limit-rate", "0.2", "--retry-after", "3s", "--token-expiry", "90s"}
+	env := map[string]string{"SIM_SEED": "9", "SIM_MARKERS": "5000", "SIM_TOKEN_TTL": "1h", "SIM_LATENCY": "250ms",
+		"SIM_ERROR_RATE": "0.1", "SIM_RATE_LIMIT_RATE": "0.2", "SIM_RETRY_AFTER": "3s", "SIM_TOKEN_EXPIRY": "90s"}
+	for name, tt := range map[string]struct {
+		args []string
+		env  map[string]string
+	}{
+		"flags":                {args, nil},
+		"environment":          {nil, env},
+		"flags over the other": {args, map[string]string{"SIM_SEED": "4", "SIM_LATENCY": "1h", "SIM_ERROR_RATE": "0.9"}},
+	} {
+		fs, c, err := newFlagSet(func(k string) string { return tt.env[k] })
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := c.config()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", want) {
+			t.Errorf("%s: config %+v, want %+v", name, got, want)
+		}
+	}
+	// Off by default: no faults, the documented lifetime and key size.
+	fs, c, _ := newFlagSet(func(string) string { return "" })
+	fs.Parse(nil)
+	got, err := c.config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Faults != (Faults{RetryAfter: time.Second}) || got.TokenTTL != DefaultTokenTTL || got.Markers != 100_000 || got.Seed != DefaultSeed {
+		t.Errorf("defaults %+v", got)
 	}
 }
 

@@ -11,8 +11,8 @@ import (
 // API handler.
 func (s *Server) withFaults(next http.Handler) http.Handler {
 	f := s.cfg.Faults
-	if f == (Faults{}) {
-		return next
+	if f.Latency == 0 && f.ErrorRate == 0 && f.RateLimitRate == 0 {
+		return next // a Retry-After or token expiry alone changes no response here
 	}
 	retryAfter := strconv.Itoa(max(1, int(math.Ceil(f.RetryAfter.Seconds()))))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
