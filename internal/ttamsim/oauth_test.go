@@ -321,10 +321,14 @@ func TestOAuthCodeRules(t *testing.T) {
 	})
 
 	t.Run("code expires after ten minutes", func(t *testing.T) {
-		c := code(authParams("basic"))
-		f.clock.advance(10*time.Minute + time.Second)
-		if status, _, eb := f.token(exchangeBasic(c, "")); status != 400 || eb.Error != "invalid_grant" {
-			t.Errorf("expired code: %d %+v", status, eb)
+		young, old := code(authParams("basic")), code(authParams("basic"))
+		f.clock.advance(10*time.Minute - time.Second)
+		if status, _, eb := f.token(exchangeBasic(young, "")); status != 200 {
+			t.Errorf("code 9m59s old: %d %+v", status, eb)
+		}
+		f.clock.advance(2 * time.Second)
+		if status, _, eb := f.token(exchangeBasic(old, "")); status != 400 || eb.Error != "invalid_grant" {
+			t.Errorf("code 10m01s old: %d %+v", status, eb)
 		}
 	})
 }
@@ -565,12 +569,18 @@ func TestOAuthSelectProfile(t *testing.T) {
 }
 
 func TestLogout(t *testing.T) {
-	f := newFlow(t, Config{})
+	web := "https://app.example.com/receive_code/"
+	f := newFlow(t, Config{Clients: []Client{{ID: "web", Secret: "s3cret", RedirectURIs: []string{web}}}})
 	for _, tt := range []struct {
 		to     string
 		status int
 	}{
-		{"http://127.0.0.1:8000/receive_code/", 302},
+		{"http://127.0.0.1:8000/receive_code/", 302}, // the demo client's, on any loopback port
+		{web, 302},
+		{"https://app.example.com/elsewhere/", 200},
+		{"https://app.example.com:8443/receive_code/", 200},
+		{"http://app.example.com/receive_code/", 200},
+		{web + "?next=/admin", 200},
 		{"http://evil.example.com/", 200},
 		{"", 200},
 	} {
@@ -578,9 +588,40 @@ func TestLogout(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
 		if resp.StatusCode != tt.status || tt.status == 302 && resp.Header.Get("Location") != tt.to {
 			t.Errorf("logout to %q: %d %q", tt.to, resp.StatusCode, resp.Header.Get("Location"))
 		}
+		if tt.status == 200 && (resp.Header.Get("Location") != "" || !strings.Contains(string(body), "signed out")) {
+			t.Errorf("logout to %q: no signed-out page: %s", tt.to, body)
+		}
+	}
+}
+
+// TestOAuthGrantsBoundToClient checks that a code, and the refresh token
+// it yields, work only for the client they were issued to, even when
+// another registered client shares the redirect URI.
+func TestOAuthGrantsBoundToClient(t *testing.T) {
+	other := Client{ID: "other-app", Secret: "other-secret", RedirectURIs: []string{testRedirect}}
+	f := newFlow(t, Config{Clients: []Client{other}})
+	as := func(v url.Values, c Client) url.Values {
+		v.Set("client_id", c.ID)
+		v.Set("client_secret", c.Secret)
+		return v
+	}
+	code := f.approve(authParams("basic"), DemoAccountID, nil).Query().Get("code")
+	if status, _, eb := f.token(as(exchangeBasic(code, ""), other)); status != 400 || eb.Error != "invalid_grant" {
+		t.Errorf("another client's code: %d %+v", status, eb)
+	}
+	status, tok, eb := f.token(exchangeBasic(code, ""))
+	if status != 200 {
+		t.Fatalf("the code's own client was refused after another tried it: %d %+v", status, eb)
+	}
+	if status, _, eb := f.token(as(refreshBasic(tok.RefreshToken), other)); status != 400 || eb.Error != "invalid_grant" {
+		t.Errorf("another client's refresh token: %d %+v", status, eb)
+	}
+	if status, _, eb := f.token(refreshBasic(tok.RefreshToken)); status != 200 {
+		t.Errorf("the refresh token's own client was refused after another tried it: %d %+v", status, eb)
 	}
 }
