@@ -2,6 +2,7 @@ package ttam
 
 import (
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -250,8 +251,27 @@ func TestSimVariantsAndAccessions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(accs) != 25 {
-		t.Fatalf("%d accessions, want 25", len(accs))
+	// The GRCh37 (RefSeq) sequences, written out independently of the
+	// simulator's table.
+	grch37 := []Accession{
+		{"NC_000001.10", "1", 249250621}, {"NC_000002.11", "2", 243199373}, {"NC_000003.11", "3", 198022430},
+		{"NC_000004.11", "4", 191154276}, {"NC_000005.9", "5", 180915260}, {"NC_000006.11", "6", 171115067},
+		{"NC_000007.13", "7", 159138663}, {"NC_000008.10", "8", 146364022}, {"NC_000009.11", "9", 141213431},
+		{"NC_000010.10", "10", 135534747}, {"NC_000011.9", "11", 135006516}, {"NC_000012.11", "12", 133851895},
+		{"NC_000013.10", "13", 115169878}, {"NC_000014.8", "14", 107349540}, {"NC_000015.9", "15", 102531392},
+		{"NC_000016.9", "16", 90354753}, {"NC_000017.10", "17", 81195210}, {"NC_000018.9", "18", 78077248},
+		{"NC_000019.9", "19", 59128983}, {"NC_000020.10", "20", 63025520}, {"NC_000021.8", "21", 48129895},
+		{"NC_000022.10", "22", 51304566}, {"NC_000023.10", "X", 155270560}, {"NC_000024.9", "Y", 59373566},
+		{"NC_012920.1", "MT", 16569},
+	}
+	if !reflect.DeepEqual(accs, grch37) {
+		t.Errorf("accessions\n%v, want GRCh37's\n%v", accs, grch37)
+	}
+	for _, want := range grch37 {
+		got, err := c.Accession(t.Context(), want.ID)
+		if err != nil || got != want {
+			t.Errorf("Accession(%s) = %+v, %v; want %+v", want.ID, got, err, want)
+		}
 	}
 	a4, err := c.Accession(t.Context(), "NC_000004.11")
 	if err != nil {

@@ -14,12 +14,27 @@ import (
 	"time"
 )
 
-// listFlag is a repeatable string flag.
-type listFlag []string
+// listFlag is a repeatable string flag whose default comes from the
+// environment. Giving the flag replaces that default rather than adding
+// to it, as the other flags do; a secret list never shows its default.
+type listFlag struct {
+	values    []string
+	fromFlags bool
+	secret    bool
+}
 
-func (l *listFlag) String() string { return strings.Join(*l, ",") }
+func (l *listFlag) String() string {
+	if l == nil || l.secret {
+		return ""
+	}
+	return strings.Join(l.values, ",")
+}
+
 func (l *listFlag) Set(v string) error {
-	*l = append(*l, v)
+	if !l.fromFlags {
+		l.values, l.fromFlags = nil, true
+	}
+	l.values = append(l.values, v)
 	return nil
 }
 
@@ -78,9 +93,10 @@ func (c *commandFlags) define(fs *flag.FlagSet, getenv func(string) string) erro
 		return fs.Int64(name, d, usage+" (env "+envName+")")
 	}
 	list := func(p *listFlag, name, envName, usage string) {
-		*p = strings.Fields(strings.ReplaceAll(getenv(envName), ",", " "))
+		p.values = strings.Fields(strings.ReplaceAll(getenv(envName), ",", " "))
 		fs.Var(p, name, usage+"; repeatable (env "+envName+", comma separated)")
 	}
+	c.secrets.secret = true
 	str(&c.addr, "addr", "SIM_ADDR", "127.0.0.1:9000", "address to listen on")
 	seed := integer("seed", "SIM_SEED", DefaultSeed, "seed of every synthetic account, marker and genotype")
 	markers := integer("markers", "SIM_MARKERS", 100_000, fmt.Sprintf("marker key size, 1 to %d", MaxMarkers))
@@ -174,14 +190,15 @@ func newFlagSet(getenv func(string) string) (*flag.FlagSet, *commandFlags, error
 // config turns the flags into a Config.
 func (c *commandFlags) config() (Config, error) {
 	cfg := Config{Seed: *c.seedPtr, Markers: int(*c.markersPtr), TokenTTL: c.tokenTTL, Faults: c.faults}
-	if len(c.clientIDs) != len(c.secrets) {
-		return cfg, fmt.Errorf("sim: %d --client-id but %d --client-secret: give them in pairs", len(c.clientIDs), len(c.secrets))
+	ids, secrets, uris := c.clientIDs.values, c.secrets.values, c.uris.values
+	if len(ids) != len(secrets) {
+		return cfg, fmt.Errorf("sim: %d --client-id but %d --client-secret: give them in pairs", len(ids), len(secrets))
 	}
-	if len(c.clientIDs) > 0 && len(c.uris) == 0 {
+	if len(ids) > 0 && len(uris) == 0 {
 		return cfg, fmt.Errorf("sim: --client-id needs at least one --redirect-uri")
 	}
-	for i, id := range c.clientIDs {
-		cfg.Clients = append(cfg.Clients, Client{ID: id, Secret: c.secrets[i], RedirectURIs: c.uris})
+	for i, id := range ids {
+		cfg.Clients = append(cfg.Clients, Client{ID: id, Secret: secrets[i], RedirectURIs: uris})
 	}
 	if cfg.Seed == 0 {
 		return cfg, fmt.Errorf("sim: --seed 0 is reserved for the default; use another")

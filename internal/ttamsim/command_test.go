@@ -102,6 +102,53 @@ func TestCommandFlagsAndEnvironment(t *testing.T) {
 	}
 }
 
+func TestCommandClients(t *testing.T) {
+	env := map[string]string{"SIM_CLIENT_ID": "a,b", "SIM_CLIENT_SECRET": "secret-a,secret-b",
+		"SIM_REDIRECT_URI": "https://a.example.com/cb/,http://127.0.0.1/cb/"}
+	uris := []string{"https://a.example.com/cb/", "http://127.0.0.1/cb/"}
+	for name, tt := range map[string]struct {
+		args []string
+		want []Client
+	}{
+		"environment": {nil, []Client{{"a", "secret-a", uris}, {"b", "secret-b", uris}}},
+		"flags replace the environment": {
+			[]string{"--client-id", "c", "--client-secret", "secret-c", "--redirect-uri", "https://c.example.com/cb/"},
+			[]Client{{"c", "secret-c", []string{"https://c.example.com/cb/"}}},
+		},
+		"flags replace one list": {
+			[]string{"--client-id", "c", "--client-id", "d"},
+			[]Client{{"c", "secret-a", uris}, {"d", "secret-b", uris}},
+		},
+	} {
+		fs, c, err := newFlagSet(func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		cfg, err := c.config()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if fmt.Sprint(cfg.Clients) != fmt.Sprint(tt.want) {
+			t.Errorf("%s: clients %v, want %v", name, cfg.Clients, tt.want)
+		}
+		cfg.Markers = testMarkers
+		if _, err := New(cfg); err != nil {
+			t.Errorf("%s: New: %v", name, err)
+		}
+	}
+	// The help never shows a secret taken from the environment.
+	var stdout bytes.Buffer
+	if err := Command(context.Background(), []string{"--help"}, func(k string) string { return env[k] }, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(stdout.String(), "secret-a") || !strings.Contains(stdout.String(), "a.example.com") {
+		t.Errorf("--help with clients in the environment:\n%s", stdout.String())
+	}
+}
+
 func TestCommandRejects(t *testing.T) {
 	env := func(vars map[string]string) func(string) string { return func(k string) string { return vars[k] } }
 	for name, tt := range map[string]struct {
@@ -131,15 +178,19 @@ func TestCommandServes(t *testing.T) {
 	env := map[string]string{"SIM_MARKERS": "700", "SIM_ADDR": "127.0.0.1:0"}
 	done := make(chan error, 1)
 	go func() {
-		done <- Command(ctx, []string{"--client-id", "app", "--client-secret", "pw", "--redirect-uri", "https://app.example.com/cb/"},
+		done <- Command(ctx, []string{"--client-id", "app", "--client-secret", "app-secret-7f3k", "--redirect-uri", "https://app.example.com/cb/"},
 			func(k string) string { return env[k] }, w, io.Discard)
 		w.Close()
 	}()
+	// The banner ends with the accounts: read until the last profile of
+	// the last account.
+	accounts := newSim(t, Config{Markers: 700}).Accounts()
+	lastProfile := accounts[len(accounts)-1].Profiles[len(accounts[len(accounts)-1].Profiles)-1].ID
 	lines := bufio.NewScanner(out)
 	var banner []string
 	for lines.Scan() {
 		banner = append(banner, lines.Text())
-		if strings.Contains(lines.Text(), "Accounts:") {
+		if strings.Contains(lines.Text(), lastProfile) {
 			break
 		}
 	}
@@ -148,6 +199,19 @@ func TestCommandServes(t *testing.T) {
 	base := regexp.MustCompile(`http://127\.0\.0\.1:[0-9]+`).FindString(text)
 	if base == "" || !strings.Contains(text, "700 markers") || !strings.Contains(text, DemoClient().Secret) || !strings.Contains(text, "Client app") {
 		t.Fatalf("banner:\n%s", text)
+	}
+	for _, a := range accounts {
+		if !strings.Contains(text, a.ID) || !strings.Contains(text, a.Email) {
+			t.Errorf("banner lacks account %s <%s>", a.ID, a.Email)
+		}
+		for _, p := range a.Profiles {
+			if !strings.Contains(text, p.ID) {
+				t.Errorf("banner lacks profile %s", p.ID)
+			}
+		}
+	}
+	if strings.Contains(text, "app-secret-7f3k") {
+		t.Errorf("banner shows a registered client's secret:\n%s", text)
 	}
 	resp, err := http.Get(base + "/3/accession/NC_000004.11/")
 	if err != nil {

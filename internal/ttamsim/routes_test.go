@@ -192,3 +192,47 @@ func TestTokenParametersFromBodyOrQuery(t *testing.T) {
 		})
 	}
 }
+
+// TestShapesNotPinnedElsewhere pins the exact keys of the answers the
+// other tests decode into structs: v1 names and embedded genotypes, an
+// accession, the token response and the error body.
+func TestShapesNotPinnedElsewhere(t *testing.T) {
+	f := newFlow(t, Config{})
+	s := f.sim
+	mid := s.MarkerKey()[0].ID
+
+	_, body, _ := get(t, s, "/1/names/", DemoToken)
+	sameKeys(t, "v1 names", body, "id", "first_name", "last_name", "profiles")
+	var names struct{ Profiles []json.RawMessage }
+	json.Unmarshal(body, &names)
+	sameKeys(t, "v1 names profile", names.Profiles[0], "id", "first_name", "last_name")
+
+	_, body, _ = get(t, s, "/1/genotypes/demo_profile_id/?format=embedded&locations="+mid, DemoToken)
+	sameKeys(t, "embedded genotypes", body, "id", "genotypes")
+	var embedded struct{ Genotypes []json.RawMessage }
+	json.Unmarshal(body, &embedded)
+	sameKeys(t, "embedded genotype", embedded.Genotypes[0], "location", "call")
+	_, body, _ = get(t, s, "/1/genotypes/demo_profile_id/?locations="+mid, DemoToken)
+	sameKeys(t, "genotypes", body, "id", mid)
+
+	_, body, _ = get(t, s, "/3/accession/NC_000023.10/", "")
+	sameKeys(t, "accession", body, "id", "chromosome", "length")
+
+	_, body, _ = get(t, s, "/3/profile/nobody/", DemoToken)
+	sameKeys(t, "error", body, "error", "error_description")
+
+	loc := f.approve(authParams("basic"), DemoAccountID, nil)
+	resp, err := http.PostForm(f.srv.URL+"/token/", exchangeBasic(loc.Query().Get("code"), ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var raw json.RawMessage
+	if err := json.NewDecoder(resp.Body).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	sameKeys(t, "token response", raw, "access_token", "token_type", "expires_in", "refresh_token", "scope")
+	if resp.Header.Get("Content-Type") != "application/json" && !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json;") {
+		t.Errorf("token response Content-Type %q", resp.Header.Get("Content-Type"))
+	}
+}
