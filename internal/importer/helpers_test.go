@@ -42,14 +42,14 @@ type store interface {
 // unless TEST_DATABASE_URL is "off".
 var stores = []struct {
 	name string
-	open func(t *testing.T, box *secretbox.Box) store
+	open func(t testing.TB, box *secretbox.Box) store
 }{
 	{"sqlite", openSQLite},
 	{"postgres", openPostgres},
 }
 
 // eachStore runs fn as a parallel subtest on every store.
-func eachStore(t *testing.T, fn func(t *testing.T, open func(t *testing.T, box *secretbox.Box) store)) {
+func eachStore(t *testing.T, fn func(t *testing.T, open func(t testing.TB, box *secretbox.Box) store)) {
 	for _, s := range stores {
 		t.Run(s.name, func(t *testing.T) {
 			t.Parallel()
@@ -58,7 +58,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, open func(t *testing.T, box *
 	}
 }
 
-func openSQLite(t *testing.T, box *secretbox.Box) store {
+func openSQLite(t testing.TB, box *secretbox.Box) store {
 	t.Helper()
 	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "phenolink.db"), sqlite.Options{Box: box})
 	if err != nil {
@@ -72,7 +72,7 @@ func openSQLite(t *testing.T, box *secretbox.Box) store {
 }
 
 // openPostgres migrates a fresh schema, dropped when the test ends.
-func openPostgres(t *testing.T, box *secretbox.Box) store {
+func openPostgres(t testing.TB, box *secretbox.Box) store {
 	t.Helper()
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
@@ -147,11 +147,17 @@ type env struct {
 	im       *Importer
 }
 
-func newEnv(t *testing.T, open func(t *testing.T, box *secretbox.Box) store, faults ttamsim.Faults) *env {
+func newEnv(t testing.TB, open func(t testing.TB, box *secretbox.Box) store, faults ttamsim.Faults) *env {
+	t.Helper()
+	return newEnvSized(t, open, faults, simMarkers)
+}
+
+// newEnvSized is newEnv with a simulator key of markers markers.
+func newEnvSized(t testing.TB, open func(t testing.TB, box *secretbox.Box) store, faults ttamsim.Faults, markers int) *env {
 	t.Helper()
 	e := &env{clock: &clock{now: time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)}, keys: new(GenomeKeys)}
 	e.redirect = "http://127.0.0.1/receive_code/"
-	sim, err := ttamsim.New(ttamsim.Config{Seed: simSeed, Markers: simMarkers, TokenTTL: 24 * time.Hour, Faults: faults,
+	sim, err := ttamsim.New(ttamsim.Config{Seed: simSeed, Markers: markers, TokenTTL: 24 * time.Hour, Faults: faults,
 		Now: e.clock.Now, Clients: []ttamsim.Client{{ID: testClientID, Secret: testSecret, RedirectURIs: []string{e.redirect}}}})
 	if err != nil {
 		t.Fatal(err)
@@ -169,7 +175,7 @@ func newEnv(t *testing.T, open func(t *testing.T, box *secretbox.Box) store, fau
 }
 
 // importer returns a new Importer on the env, sharing keys.
-func (e *env) importer(t *testing.T, keys *GenomeKeys) *Importer {
+func (e *env) importer(t testing.TB, keys *GenomeKeys) *Importer {
 	t.Helper()
 	im, err := New(Deps{Genomes: e.db, Tokens: e.db, Keys: keys, HTTPClient: e.api.Client(), Now: e.clock.Now,
 		API:   API{URL: e.api.URL, ClientID: testClientID, ClientSecret: testSecret, RedirectURL: e.redirect},
@@ -180,7 +186,7 @@ func (e *env) importer(t *testing.T, keys *GenomeKeys) *Importer {
 	return im
 }
 
-func (e *env) oauth(t *testing.T, scopes ...string) *ttam.OAuth {
+func (e *env) oauth(t testing.TB, scopes ...string) *ttam.OAuth {
 	t.Helper()
 	o, err := ttam.NewOAuth(ttam.OAuthConfig{APIURL: e.api.URL, ClientID: testClientID, ClientSecret: testSecret,
 		RedirectURL: e.redirect, Scopes: scopes, HTTPClient: e.api.Client(), Now: e.clock.Now})
@@ -198,7 +204,7 @@ var (
 // signIn approves a sign-in as accountID with scopes on the simulator's
 // authorize page, and stores the user, their profiles and the token, as
 // the web layer does. It returns the user id and the token.
-func (e *env) signIn(t *testing.T, accountID string, scopes ...string) (string, phenolink.Token) {
+func (e *env) signIn(t testing.TB, accountID string, scopes ...string) (string, phenolink.Token) {
 	t.Helper()
 	o := e.oauth(t, scopes...)
 	a := o.Start()
@@ -261,7 +267,7 @@ func (e *env) signIn(t *testing.T, accountID string, scopes ...string) (string, 
 
 // account returns the simulator's account holding a profile with the
 // given first name.
-func (e *env) account(t *testing.T, first string) (ttamsim.Account, ttamsim.Profile) {
+func (e *env) account(t testing.TB, first string) (ttamsim.Account, ttamsim.Profile) {
 	t.Helper()
 	for _, a := range e.sim.Accounts() {
 		for _, p := range a.Profiles {
@@ -276,7 +282,7 @@ func (e *env) account(t *testing.T, first string) (ttamsim.Account, ttamsim.Prof
 
 // claim enqueues a job and claims it, as a runner would, so the store
 // accepts a SaveGenome made under its id.
-func (e *env) claim(t *testing.T, kind, userID, profileID string, payload []byte) phenolink.Job {
+func (e *env) claim(t testing.TB, kind, userID, profileID string, payload []byte) phenolink.Job {
 	t.Helper()
 	if _, err := e.db.Enqueue(t.Context(), phenolink.Job{Kind: kind, UserID: userID, ProfileID: profileID, Payload: payload}); err != nil {
 		t.Fatal(err)
@@ -326,4 +332,14 @@ func record(t *testing.T, db store, profileID string) map[string]phenolink.Call 
 		t.Fatal(err)
 	}
 	return out
+}
+
+// mustClient returns an API client for no user, for reference calls.
+func mustClient(t testing.TB, e *env) *ttam.Client {
+	t.Helper()
+	c, err := e.im.client("nobody", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }

@@ -41,7 +41,7 @@ func staged(t *testing.T, profileID string, index int) ([]byte, map[string]pheno
 }
 
 func TestImportGenome(t *testing.T) {
-	eachStore(t, func(t *testing.T, open func(*testing.T, *secretbox.Box) store) {
+	eachStore(t, func(t *testing.T, open func(testing.TB, *secretbox.Box) store) {
 		e := newEnv(t, open, ttamsim.Faults{})
 		acc, p := e.account(t, "Erin")
 		user, _ := e.signIn(t, acc.ID, "basic")
@@ -70,7 +70,7 @@ func TestImportGenome(t *testing.T) {
 // profile, one the store refuses half-way through its markers, and one
 // whose worker was stopped. Each leaves the first record whole.
 func TestFailedImportKeepsPreviousRecord(t *testing.T) {
-	eachStore(t, func(t *testing.T, open func(*testing.T, *secretbox.Box) store) {
+	eachStore(t, func(t *testing.T, open func(testing.TB, *secretbox.Box) store) {
 		e := newEnv(t, open, ttamsim.Faults{})
 		acc, p := e.account(t, "Erin")
 		user, _ := e.signIn(t, acc.ID, "basic")

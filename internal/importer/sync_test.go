@@ -49,7 +49,7 @@ func sameCalls(t *testing.T, what string, got, want map[string]phenolink.Call) {
 }
 
 func TestSyncWholeGenome(t *testing.T) {
-	eachStore(t, func(t *testing.T, open func(*testing.T, *secretbox.Box) store) {
+	eachStore(t, func(t *testing.T, open func(testing.TB, *secretbox.Box) store) {
 		e := newEnv(t, open, ttamsim.Faults{})
 		for _, tc := range []struct {
 			first string
@@ -85,7 +85,7 @@ func TestSyncWholeGenome(t *testing.T) {
 }
 
 func TestSyncSingleMarkersThroughV3(t *testing.T) {
-	eachStore(t, func(t *testing.T, open func(*testing.T, *secretbox.Box) store) {
+	eachStore(t, func(t *testing.T, open func(testing.TB, *secretbox.Box) store) {
 		e := newEnv(t, open, ttamsim.Faults{})
 		erin, ep := e.account(t, "Erin")
 		user, _ := e.signIn(t, erin.ID, "basic", "genomes")
@@ -214,5 +214,70 @@ func TestGenomeKeysFetchOncePerURL(t *testing.T) {
 	}
 	if b, _ := e.keys.Key(ctx, c, e.api.URL, a); b == a || e.keys.Fetches() != 2 || len(b.Markers) != simMarkers {
 		t.Fatalf("a stale key was not fetched again (%d fetches)", e.keys.Fetches())
+	}
+}
+
+// rotatingStore plays the web process rotating the user's token while a
+// sync is refreshing it: its third read finds the newer token saved.
+type rotatingStore struct {
+	store
+	reads int
+	fresh phenolink.Token
+}
+
+func (r *rotatingStore) Token(ctx context.Context, userID string) (phenolink.Token, error) {
+	if r.reads++; r.reads == 3 {
+		if err := r.store.SaveToken(ctx, r.fresh); err != nil {
+			return phenolink.Token{}, err
+		}
+	}
+	return r.store.Token(ctx, userID)
+}
+
+func TestSyncUsesATokenRotatedMeanwhile(t *testing.T) {
+	e := newEnv(t, openSQLite, ttamsim.Faults{})
+	acc, p := e.account(t, "Erin")
+	user, stored := e.signIn(t, acc.ID, "basic", "genomes")
+	tok := &oauth2.Token{AccessToken: stored.AccessToken, RefreshToken: stored.RefreshToken, Expiry: stored.Expiry}
+	fresh, err := e.oauth(t, "basic", "genomes").TokenSource(tok, nil).Refresh(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.clock.Add(25 * time.Hour)
+	rs := &rotatingStore{store: e.db, fresh: phenolink.Token{UserID: user, AccessToken: fresh.AccessToken,
+		RefreshToken: fresh.RefreshToken, TokenType: fresh.TokenType, Scope: stored.Scope, Expiry: fresh.Expiry}}
+	im, err := New(Deps{Genomes: e.db, Tokens: rs, HTTPClient: e.api.Client(), Now: e.clock.Now,
+		API: API{URL: e.api.URL, ClientID: testClientID, ClientSecret: testSecret, RedirectURL: e.redirect}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, im.SyncGenome, e.claim(t, phenolink.JobSyncGenome, user, p.ID, nil)); err != nil {
+		t.Fatalf("sync after a concurrent rotation: %v", err)
+	}
+	if rs.reads < 3 {
+		t.Errorf("the store was read %d times; the rotated token was never tried", rs.reads)
+	}
+}
+
+func TestGenomeKeysConcurrentSyncsFetchOnce(t *testing.T) {
+	e := newEnv(t, openSQLite, ttamsim.Faults{Latency: 20 * time.Millisecond})
+	c, err := e.im.client("nobody", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := e.keys.Key(t.Context(), c, e.api.URL, nil)
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := e.keys.Fetches(); n != 1 {
+		t.Errorf("four concurrent first syncs fetched the key %d times, want once", n)
 	}
 }

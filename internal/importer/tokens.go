@@ -2,6 +2,7 @@ package importer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -45,6 +46,23 @@ func (s *storedTokens) with(ctx context.Context, fn func(*ttam.TokenSource) (*oa
 	if err != nil {
 		return nil, tokenError(s.userID, err)
 	}
+	tok, err := fn(s.source(stored))
+	if !errors.Is(err, ttam.ErrUnauthenticated) {
+		return tok, err
+	}
+	// The web process may have rotated the refresh token while this one
+	// was refreshing with the old one; if the store now holds a newer
+	// token, that one is good and the job need not fail.
+	again, rerr := s.im.d.Tokens.Token(ctx, s.userID)
+	if rerr != nil || again.RefreshToken == stored.RefreshToken {
+		return nil, err
+	}
+	return fn(s.source(again))
+}
+
+// source returns a token source starting from stored that saves every
+// token it obtains in its place.
+func (s *storedTokens) source(stored phenolink.Token) *ttam.TokenSource {
 	save := ttam.TokenSaverFunc(func(ctx context.Context, t *oauth2.Token) error {
 		next := phenolink.Token{UserID: s.userID, AccessToken: t.AccessToken, RefreshToken: t.RefreshToken,
 			TokenType: t.TokenType, Expiry: t.Expiry}
@@ -59,7 +77,7 @@ func (s *storedTokens) with(ctx context.Context, fn func(*ttam.TokenSource) (*oa
 	})
 	tok := &oauth2.Token{AccessToken: stored.AccessToken, RefreshToken: stored.RefreshToken,
 		TokenType: stored.TokenType, Expiry: stored.Expiry}
-	return fn(s.oauth.TokenSource(tok, save))
+	return s.oauth.TokenSource(tok, save)
 }
 
 // tokenError turns a failure to load the stored token into what the job
