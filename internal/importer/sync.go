@@ -45,6 +45,10 @@ func (im *Importer) SyncGenome(ctx context.Context, job phenolink.Job, progress 
 	if err != nil {
 		return "", fmt.Errorf("importer.SyncGenome(job %d, profile %q): %w", job.ID, job.ProfileID, apiError(err))
 	}
+	if !slices.ContainsFunc(calls, func(c phenolink.Call) bool { return c != phenolink.NotOnChip }) {
+		return "", phenolink.Errorf(phenolink.EINVALID,
+			"23andMe has no genotypes for this profile yet. Sync again once its results are ready.")
+	}
 	if err := progress(0.8, fmt.Sprintf("Storing %s markers…", thousands(len(markers)))); err != nil {
 		return "", err
 	}

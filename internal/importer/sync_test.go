@@ -281,3 +281,10 @@ func TestGenomeKeysConcurrentSyncsFetchOnce(t *testing.T) {
 		t.Errorf("four concurrent first syncs fetched the key %d times, want once", n)
 	}
 }
+
+func TestSyncOfAProfileAwaitingResultsStoresNothing(t *testing.T) {
+	e := newEnv(t, openSQLite, ttamsim.Faults{})
+	acc, p := e.account(t, "Priya")
+	user, _ := e.signIn(t, acc.ID, "basic", "genomes")
+	syncFails(t, e, user, p.ID, phenolink.EINVALID, "no genotypes for this profile yet")
+}
