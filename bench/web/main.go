@@ -1,6 +1,6 @@
 // Command web measures the phenolink binary as a newcomer runs it (local
-// profile: SQLite in a fresh data directory, the built-in 23andMe
-// simulator) against the numbers the product is held to, and prints one
+// profile: SQLite in a fresh data directory, or Postgres with
+// -database-url; the built-in 23andMe simulator) against the numbers the product is held to, and prints one
 // Markdown report (run.sh builds the binary and runs this):
 //
 //	web -bin /tmp/phenolink-web/phenolink [-reps 3] [-duration 10s] [-connections 64]
@@ -44,6 +44,7 @@ type options struct {
 	rate        int
 	openFor     time.Duration
 	settle      time.Duration
+	databaseURL string
 }
 
 func run(args []string, stdout io.Writer) error {
@@ -59,6 +60,7 @@ func run(args []string, stdout io.Writer) error {
 	fs.IntVar(&o.rate, "rate", 500, "open-loop request rate, requests per second")
 	fs.DurationVar(&o.openFor, "open-duration", 20*time.Second, "length of each open-loop run")
 	fs.DurationVar(&o.settle, "settle", 5*time.Second, "idle time before reading resident memory")
+	fs.StringVar(&o.databaseURL, "database-url", "", "serve from this Postgres database instead of SQLite (its tables are created by the local profile's migrations)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -42,6 +42,11 @@ func (r *report) write(w io.Writer) {
 		fmt.Fprintf(w, "- %s\n", m)
 	}
 	fmt.Fprintf(w, "- load average before: %s; after: %s (other work on the machine shows here)\n", r.loadBefore, r.loadAfter)
+	db := "SQLite in a new data directory"
+	if o.databaseURL != "" {
+		db = "Postgres (-database-url), on this machine"
+	}
+	fmt.Fprintf(w, "- database: %s\n", db)
 	fmt.Fprintf(w, "- server, wrk and the open-loop sender all ran on this machine's %d cores\n\n", runtime.NumCPU())
 
 	fmt.Fprintf(w, "## Start to first 200 from /healthz (runs: %d each)\n\n", o.starts)

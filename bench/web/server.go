@@ -52,6 +52,9 @@ func startServer(ctx context.Context, o options, dataName, logName string) (*ser
 		"DATA_DIR=" + dataDir,
 		"ADDR=" + net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 	}
+	if o.databaseURL != "" {
+		cmd.Env = append(cmd.Env, "DATABASE_URL="+o.databaseURL)
+	}
 	cmd.Stdout, cmd.Stderr = logf, logf
 	s := &server{cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d/", port), log: logf, exited: make(chan struct{})}
 	client := &http.Client{Timeout: time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
