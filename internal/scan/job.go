@@ -45,15 +45,15 @@ const progressEvery = 2 * time.Second
 
 // Summary describes a finished scan's cohort and markers.
 type Summary struct {
-	Samples      int     // in the regression
-	NoGenome     int     // consenting profiles with the phenotype but no stored genome
-	NoSex        int     // left out: sex requested, neither recorded nor inferable
-	NoAge        int     // left out: age requested, no year of birth
-	Markers      int     // in the index
-	Tested       int     // markers with a result
-	Lambda       float64 // genomic inflation factor
-	ReadGenomes  time.Duration
-	RanTests     time.Duration
+	Samples     int     // in the regression
+	NoGenome    int     // consenting profiles with the phenotype but no stored genome
+	NoSex       int     // left out: sex requested, neither recorded nor inferable
+	NoAge       int     // left out: age requested, no year of birth
+	Markers     int     // in the index
+	Tested      int     // markers with a result
+	Lambda      float64 // genomic inflation factor
+	ReadGenomes time.Duration
+	RanTests    time.Duration
 }
 
 // Handler runs phenolink.JobScan jobs: the payload is the decimal scan id.

@@ -39,7 +39,7 @@ func (g *genotypeMatrix) record(m int) []byte {
 
 // genomeStats counts what sex inference needs from one genome.
 type genomeStats struct {
-	xCalled, xHet int
+	xCalled, xHet  int
 	yOnChip, ySeen int
 }
 
