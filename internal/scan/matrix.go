@@ -3,16 +3,25 @@ package scan
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"phenolink/internal/phenolink"
 	"phenolink/internal/plinkfile"
 )
 
-// groupSize is how many profiles' codes are gathered before they are
-// written into the marker-major records: writing 16 bytes per marker at a
-// time instead of one keeps the transposition from touching every record's
-// cache line for every profile.
-const groupSize = 64
+// groupSize is how many profiles' codes, a byte per call in profile order,
+// are gathered before they are packed into the marker-major records:
+// writing 16 bytes per marker at a time instead of one keeps the
+// transposition from touching every record's cache line for every
+// profile, and each profile's codes are written sequentially.
+const (
+	groupSize  = 64
+	groupBytes = groupSize / 4
+	// tileMarkers is how many markers flush packs at a time, in a buffer
+	// that stays in the first-level cache.
+	tileMarkers = 512
+)
 
 // genotypeMatrix is a cohort's calls as packed .bed records, one per index
 // marker, samples in profile id order.
@@ -25,9 +34,19 @@ type genotypeMatrix struct {
 	// alleles[m] holds the allele codes of .bim alleles 1 and 2 of marker
 	// m, AlleleNone while not yet seen.
 	alleles [][2]uint8
+	// known[m] holds marker m's diploid calls homozygous for allele 1,
+	// heterozygous and homozygous for allele 2 once its alleles are known
+	// (noCall otherwise), so that most calls are coded by three byte
+	// comparisons.
+	known [][3]phenolink.Call
 	// conflicts[m] counts calls with a third allele, read as missing.
 	conflicts []uint32
+	group     []byte // the current group's codes: profile p's at group[p*len(markers):]
 }
+
+// unknownCall fills known's entries that are not yet calls; no stored call
+// has this value.
+const unknownCall phenolink.Call = 0xFF
 
 // n is the number of samples.
 func (g *genotypeMatrix) n() int { return len(g.ids) }
@@ -52,7 +71,12 @@ func readMatrix(ctx context.Context, gs phenolink.GenotypeStore, markers []pheno
 		markers:   markers,
 		recLen:    plinkfile.RecordLen(capacity),
 		alleles:   make([][2]uint8, m),
+		known:     make([][3]phenolink.Call, m),
 		conflicts: make([]uint32, m),
+		group:     make([]byte, m*groupSize),
+	}
+	for i := range g.known {
+		g.known[i] = [3]phenolink.Call{unknownCall, unknownCall, unknownCall}
 	}
 	g.recs = make([]byte, m*g.recLen)
 	var xs, ys []int
@@ -64,7 +88,6 @@ func readMatrix(ctx context.Context, gs phenolink.GenotypeStore, markers []pheno
 			ys = append(ys, i)
 		}
 	}
-	group := make([]byte, groupSize*m)
 	inGroup := 0
 	err := gs.ScanGenomes(ctx, func(profileID string, calls []phenolink.Call) error {
 		if !want(profileID) {
@@ -76,11 +99,11 @@ func readMatrix(ctx context.Context, gs phenolink.GenotypeStore, markers []pheno
 		if len(calls) > m {
 			calls = calls[:m] // markers added to the index after the scan began
 		}
-		g.encode(group[inGroup*m:(inGroup+1)*m], calls)
+		g.encode(inGroup, calls)
 		g.stats = append(g.stats, countSexCalls(calls, xs, ys))
 		g.ids = append(g.ids, profileID)
 		if inGroup++; inGroup == groupSize {
-			g.flush(group, len(g.ids)-inGroup, inGroup)
+			g.flush(len(g.ids)-inGroup, inGroup)
 			inGroup = 0
 		}
 		if progress != nil {
@@ -92,37 +115,82 @@ func readMatrix(ctx context.Context, gs phenolink.GenotypeStore, markers []pheno
 		return nil, fmt.Errorf("reading genomes: %w", err)
 	}
 	if inGroup > 0 {
-		g.flush(group, len(g.ids)-inGroup, inGroup)
+		g.flush(len(g.ids)-inGroup, inGroup)
 	}
+	g.group = nil
 	return g, nil
 }
 
-// encode writes one profile's two-bit codes, one byte each, into codes,
+// parallelMarkers is the index size from which a profile's calls are
+// coded by several goroutines, each over its own range of markers (so the
+// first-seen order of alleles, kept per marker, does not change).
+const parallelMarkers = 1 << 16
+
+// encode packs one profile's codes, as sample p of the current group,
 // assigning each marker's alleles as they are first seen. Index markers
 // past the end of calls are missing.
-func (g *genotypeMatrix) encode(codes []byte, calls []phenolink.Call) {
-	for i, c := range calls {
-		if !c.IsCalled() {
-			codes[i] = plinkfile.Missing
-			continue
-		}
-		a, b := c.First(), c.Second()
-		if b == phenolink.AlleleNone {
-			b = a
-		}
-		al := &g.alleles[i]
-		sa, sb := slot(al, a), slot(al, b)
-		if sa < 0 || sb < 0 {
-			codes[i] = plinkfile.Missing
-			g.conflicts[i]++
-			continue
-		}
-		// Slots 0+0, 0+1 and 1+1 are the codes 00, 10 and 11.
-		codes[i] = [3]byte{plinkfile.HomAllele1, plinkfile.Het, plinkfile.HomAllele2}[sa+sb]
+func (g *genotypeMatrix) encode(p int, calls []phenolink.Call) {
+	m := len(g.markers)
+	workers := runtime.GOMAXPROCS(0)
+	if workers == 1 || m < parallelMarkers {
+		g.encodeRange(p, calls, 0, m)
+		return
 	}
-	for i := len(calls); i < len(codes); i++ {
+	// Ranges are multiples of 64 markers, so no two goroutines write the
+	// same cache line of the group.
+	chunk := (m/workers + 63) &^ 63
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += chunk {
+		hi := min(lo+chunk, m)
+		wg.Go(func() { g.encodeRange(p, calls, lo, hi) })
+	}
+	wg.Wait()
+}
+
+// encodeRange is encode for markers lo to hi.
+func (g *genotypeMatrix) encodeRange(p int, calls []phenolink.Call, lo, hi int) {
+	m := len(g.markers)
+	codes := g.group[p*m : (p+1)*m]
+	end := min(hi, len(calls))
+	for i := lo; i < end; i++ {
+		c := calls[i]
+		// Genotypes are unpredictable, so the known calls are matched
+		// without branches; only missing and haploid calls branch away.
+		k := &g.known[i]
+		het, hom2 := b2u(c == k[1]), b2u(c == k[2])
+		code := het*plinkfile.Het + hom2*plinkfile.HomAllele2
+		if het|hom2|b2u(c == k[0]) == 0 {
+			code = g.slowCode(i, c)
+		}
+		codes[i] = code
+	}
+	for i := max(lo, len(calls)); i < hi; i++ {
 		codes[i] = plinkfile.Missing
 	}
+}
+
+// slowCode codes a call that is not one of the marker's known diploid
+// calls: a missing or haploid call, or one with a new allele.
+func (g *genotypeMatrix) slowCode(i int, c phenolink.Call) byte {
+	if !c.IsCalled() {
+		return plinkfile.Missing
+	}
+	a, b := c.First(), c.Second()
+	if b == phenolink.AlleleNone {
+		b = a
+	}
+	al := &g.alleles[i]
+	sa, sb := slot(al, a), slot(al, b)
+	if sa < 0 || sb < 0 {
+		g.conflicts[i]++
+		return plinkfile.Missing
+	}
+	if al[1] != phenolink.AlleleNone && g.known[i][0] == unknownCall {
+		lo, hi := min(al[0], al[1]), max(al[0], al[1])
+		g.known[i] = [3]phenolink.Call{phenolink.Call(al[0]<<4 | al[0]), phenolink.Call(lo<<4 | hi), phenolink.Call(al[1]<<4 | al[1])}
+	}
+	// Slots 0+0, 0+1 and 1+1 are the codes 00, 10 and 11.
+	return [3]byte{plinkfile.HomAllele1, plinkfile.Het, plinkfile.HomAllele2}[sa+sb]
 }
 
 // slot returns which of the marker's two alleles a is, claiming a free one
@@ -144,22 +212,39 @@ func slot(al *[2]uint8, a uint8) int {
 }
 
 // flush packs the codes of count profiles, the first being sample first
-// (a multiple of 4), into every marker's record.
-func (g *genotypeMatrix) flush(group []byte, first, count int) {
+// (a multiple of groupSize), into every marker's record, a tile of markers
+// at a time and the tiles split among goroutines.
+func (g *genotypeMatrix) flush(first, count int) {
+	m := len(g.markers)
+	workers := runtime.GOMAXPROCS(0)
+	if m < parallelMarkers {
+		workers = 1
+	}
+	chunk := (m/workers + tileMarkers - 1) / tileMarkers * tileMarkers
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += chunk {
+		hi := min(lo+chunk, m)
+		wg.Go(func() { g.flushRange(first, count, lo, hi) })
+	}
+	wg.Wait()
+}
+
+func (g *genotypeMatrix) flushRange(first, count, lo, hi int) {
 	m := len(g.markers)
 	nb := (count + 3) / 4
-	for mk := range m {
-		rec := g.recs[mk*g.recLen+first/4 : mk*g.recLen+first/4+nb]
-		for j := range nb {
-			var b byte
-			for k := range 4 {
-				p := 4*j + k
-				if p >= count {
-					break
-				}
-				b |= group[p*m+mk] << (2 * k)
+	var tile [tileMarkers * groupBytes]byte
+	for t := lo; t < hi; t += tileMarkers {
+		n := min(tileMarkers, hi-t)
+		clear(tile[:])
+		for p := range count {
+			off, shift := p/4, uint(2*(p%4))
+			for j, c := range g.group[p*m+t : p*m+t+n] {
+				tile[j*groupBytes+off] |= c << shift
 			}
-			rec[j] = b
+		}
+		for j := range n {
+			at := (t+j)*g.recLen + first/4
+			copy(g.recs[at:at+nb], tile[j*groupBytes:j*groupBytes+nb])
 		}
 	}
 }
@@ -225,4 +310,12 @@ func letter(code uint8) string {
 		return ""
 	}
 	return string(phenolink.AlleleLetter(code))
+}
+
+func b2u(b bool) byte {
+	var x byte
+	if b {
+		x = 1
+	}
+	return x
 }

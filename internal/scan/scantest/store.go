@@ -68,7 +68,10 @@ func (s *Store) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, marke
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, m := range markers {
+	for i, m := range markers {
+		if i < len(s.markers) && s.markers[i].ID == m.ID {
+			continue
+		}
 		if _, ok := s.index[m.ID]; !ok {
 			s.index[m.ID] = len(s.markers)
 			s.markers = append(s.markers, m)
@@ -76,6 +79,10 @@ func (s *Store) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, marke
 	}
 	rec := make([]phenolink.Call, len(s.markers))
 	for i, m := range markers {
+		if i < len(s.markers) && s.markers[i].ID == m.ID {
+			rec[i] = calls[i] // the usual case: the import is in index order
+			continue
+		}
 		rec[s.index[m.ID]] = calls[i]
 	}
 	s.genomes[info.ProfileID] = rec
