@@ -1,6 +1,10 @@
 package scan
 
 import (
+	"math"
+	"runtime"
+	"sync"
+
 	"phenolink/internal/phenolink"
 	"phenolink/internal/plinkfile"
 )
@@ -42,75 +46,65 @@ func (c markerCounts) maf() float64 {
 
 // sampleMask holds, per record byte, 0b11 for every sample that takes
 // part in the scan, so other samples (and the last byte's padding) read as
-// missing when counting.
+// missing when counting; and the same for valid females and valid males,
+// for X markers.
 type sampleMask struct {
-	bytes  []byte
-	valid  []bool
-	male   []bool
-	nValid int
+	all, female, male []byte
+	nValid            int
 }
 
 func newSampleMask(valid, male []bool) *sampleMask {
-	m := &sampleMask{bytes: make([]byte, plinkfile.RecordLen(len(valid))), valid: valid, male: male}
+	n := plinkfile.RecordLen(len(valid))
+	m := &sampleMask{all: make([]byte, n), female: make([]byte, n), male: make([]byte, n)}
 	for i, ok := range valid {
-		if ok {
-			m.bytes[i/4] |= 3 << (2 * (i % 4))
-			m.nValid++
+		if !ok {
+			continue
 		}
+		bits := byte(3) << (2 * (i % 4))
+		m.all[i/4] |= bits
+		if male[i] {
+			m.male[i/4] |= bits
+		} else {
+			m.female[i/4] |= bits
+		}
+		m.nValid++
 	}
 	return m
+}
+
+// genotypeCounts counts the record's homozygous and heterozygous calls
+// among the samples of mask.
+func genotypeCounts(rec, mask []byte) (hom1, het, hom2 int) {
+	var sums [4]uint64
+	for start := 0; start < len(rec); start += 16000 {
+		end := min(start+16000, len(rec))
+		var a uint64
+		for i, b := range rec[start:end] {
+			k := mask[start+i]
+			a += codeCounts[b&k|0x55&^k]
+		}
+		for code := range 4 {
+			sums[code] += a >> (16 * code) & 0xFFFF
+		}
+	}
+	return int(sums[plinkfile.HomAllele1]), int(sums[plinkfile.Het]), int(sums[plinkfile.HomAllele2])
 }
 
 // count counts a record's genotypes over the valid samples. On X, males'
 // heterozygous calls are missing (as PLINK sets them) and their alleles
 // count once.
 func (m *sampleMask) count(rec []byte, isX bool) markerCounts {
-	if isX {
-		return m.countX(rec)
+	if !isX {
+		hom1, het, hom2 := genotypeCounts(rec, m.all)
+		return markerCounts{called: hom1 + het + hom2, alleleCount1: float64(2*hom1 + het), alleleCount2: float64(2*hom2 + het)}
 	}
-	var acc, sums [4]uint64
-	for start := 0; start < len(rec); start += 16000 {
-		end := min(start+16000, len(rec))
-		var a uint64
-		for i, b := range rec[start:end] {
-			k := m.bytes[start+i]
-			a += codeCounts[b&k|0x55&^k]
-		}
-		for code := range 4 {
-			acc[code] = a >> (16 * code) & 0xFFFF
-			sums[code] += acc[code]
-		}
+	hom1, het, hom2 := genotypeCounts(rec, m.female)
+	mHom1, _, mHom2 := genotypeCounts(rec, m.male)
+	return markerCounts{
+		called:       hom1 + het + hom2 + mHom1 + mHom2,
+		alleleCount1: float64(2*hom1 + het + mHom1),
+		alleleCount2: float64(2*hom2 + het + mHom2),
 	}
-	hom1, het, hom2 := int(sums[plinkfile.HomAllele1]), int(sums[plinkfile.Het]), int(sums[plinkfile.HomAllele2])
-	return markerCounts{called: hom1 + het + hom2, alleleCount1: float64(2*hom1 + het), alleleCount2: float64(2*hom2 + het)}
-}
-
-func (m *sampleMask) countX(rec []byte) markerCounts {
-	var c markerCounts
-	for i, ok := range m.valid {
-		if !ok {
-			continue
-		}
-		w := 2.0
-		if m.male[i] {
-			w = 1
-		}
-		switch plinkfile.Genotype(rec, i) {
-		case plinkfile.HomAllele1:
-			c.called++
-			c.alleleCount1 += w
-		case plinkfile.HomAllele2:
-			c.called++
-			c.alleleCount2 += w
-		case plinkfile.Het:
-			if !m.male[i] {
-				c.called++
-				c.alleleCount1++
-				c.alleleCount2++
-			}
-		}
-	}
-	return c
 }
 
 // keptMarker is a marker that passed the filters, with its MAF.
@@ -121,19 +115,35 @@ type keptMarker struct {
 
 // filterMarkers returns the markers that pass s's thresholds: two alleles
 // and no third one seen, call rate at least MinCallRate and minor-allele
-// frequency at least MinMAF and above zero.
+// frequency at least MinMAF and above zero. Ranges of markers are counted
+// on every core.
 func filterMarkers(g *genotypeMatrix, mask *sampleMask, s phenolink.Scan) []keptMarker {
+	m := len(g.markers)
+	maf := make([]float64, m) // NaN where the marker fails
+	workers := runtime.GOMAXPROCS(0)
+	chunk := max(1024, (m+workers-1)/workers)
+	var wg sync.WaitGroup
+	for lo := 0; lo < m; lo += chunk {
+		hi := min(lo+chunk, m)
+		wg.Go(func() {
+			for i := lo; i < hi; i++ {
+				maf[i] = math.NaN()
+				if g.conflicts[i] > 0 || g.alleles[i][1] == phenolink.AlleleNone {
+					continue
+				}
+				c := mask.count(g.record(i), g.markers[i].Chrom == phenolink.ChromosomeX)
+				if f := c.maf(); c.callRate(mask.nValid) >= s.MinCallRate && f >= s.MinMAF && f > 0 {
+					maf[i] = f
+				}
+			}
+		})
+	}
+	wg.Wait()
 	var kept []keptMarker
-	for i, mk := range g.markers {
-		if g.conflicts[i] > 0 || g.alleles[i][1] == phenolink.AlleleNone {
-			continue
+	for i, f := range maf {
+		if !math.IsNaN(f) {
+			kept = append(kept, keptMarker{index: i, maf: f})
 		}
-		c := mask.count(g.record(i), mk.Chrom == phenolink.ChromosomeX)
-		maf := c.maf()
-		if c.callRate(mask.nValid) < s.MinCallRate || maf < s.MinMAF || maf == 0 {
-			continue
-		}
-		kept = append(kept, keptMarker{index: i, maf: maf})
 	}
 	return kept
 }
