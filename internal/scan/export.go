@@ -27,7 +27,9 @@ type ExportSummary struct {
 // (.bed, .bim, .fam) with every index marker, and a phenotype file with a
 // header "FID IID id..." holding the requested phenotypes, -9 where a
 // profile has no value. Binary phenotypes are written as PLINK codes them,
-// 1 for the first level and 2 for the second. FID and IID are both the
+// 1 for the first level and 2 for the second. PLINK reads a
+// quantitative value of exactly -9 as missing too, unless told otherwise
+// with --missing-phenotype. FID and IID are both the
 // profile id; the .fam's sex follows the scan's rules (see the package
 // documentation). The caller records the audit entry.
 func ExportPLINK(ctx context.Context, d Deps, phenotypeIDs []string, bed, bim, fam, pheno io.Writer) (ExportSummary, error) {

@@ -151,6 +151,9 @@ func Run(ctx context.Context, d Deps, s phenolink.Scan, progress jobs.Progress) 
 	}
 	mask := newSampleMask(valid, male)
 	kept := filterMarkers(g, mask, s)
+	if len(kept) == 0 {
+		return nil, sum, phenolink.Errorf(phenolink.EINVALID, "None of the %d markers reaches a minor-allele frequency of %g and a call rate of %g in these %d samples; lower the thresholds.", len(markers), s.MinMAF, s.MinCallRate, sum.Samples)
+	}
 	if err := rep.report(0.5, fmt.Sprintf("Testing %d markers.", len(kept)), true); err != nil {
 		return nil, sum, err
 	}

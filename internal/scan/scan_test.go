@@ -274,6 +274,11 @@ func TestScanFilters(t *testing.T) {
 			t.Errorf("MinMAF %g MinCallRate %g: tested %v, want %s", tt.maf, tt.callRate, ids, tt.want)
 		}
 	}
+	s := newScan("height_mm")
+	s.MinMAF, s.MinCallRate = 0.49, 0.9
+	if _, _, err := Run(context.Background(), d, s, nil); phenolink.ErrorCode(err) != phenolink.EINVALID || !strings.Contains(phenolink.ErrorMessage(err), "lower the thresholds") {
+		t.Errorf("thresholds no marker reaches: %v", err)
+	}
 	got, _, _ := Run(context.Background(), d, newScan("height_mm"), nil)
 	if want := []float64{0.25, 0.5, 0.05}; len(got) != 3 || got[0].MAF != want[0] || got[1].MAF != want[1] || got[2].MAF != want[2] {
 		t.Errorf("MAFs of %+v, want %v", got, want)
