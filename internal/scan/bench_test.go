@@ -16,7 +16,7 @@ var fullBench = flag.Bool("scan.full", false, "benchmark the scan job at 2,000 s
 // reading every genome, packing, filtering, testing, encoding and
 // completing the scan.
 //
-//	go test -run '^$' -bench ScanJob ./internal/scan [-scan.full]
+//	go test -run '^$' -bench ScanJob ./internal/scan [-args -scan.full]
 func BenchmarkScanJob(b *testing.B) {
 	sizes := [][2]int{{1000, 100_000}}
 	if *fullBench {

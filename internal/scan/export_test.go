@@ -64,7 +64,7 @@ func TestExportPLINKReadsBackAsStored(t *testing.T) {
 	if err := st.WithdrawConsent(ctx, c.Users[3]); err != nil {
 		t.Fatal(err)
 	}
-	st.AddProfile("u99999", "p99999")
+	st.AddProfile(ctx, "u99999", "p99999")
 	st.GiveConsent(ctx, phenolink.Consent{UserID: "u99999", Version: phenolink.ConsentVersion})
 	e := export(t, d, "height_mm", "chronotype")
 	if e.sum.Samples != 49 || e.sum.Markers != 3000 || e.sum.Values != 98 {

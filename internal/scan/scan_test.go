@@ -194,7 +194,7 @@ func handMade(t *testing.T, genomes map[string][]string, heights map[string]floa
 		{ID: "rs3", Chrom: 2, Pos: 300}, {ID: "rs4", Chrom: 2, Pos: 400},
 	}
 	for p, gs := range genomes {
-		st.AddProfile("u"+p, p)
+		st.AddProfile(ctx, "u"+p, p)
 		st.GiveConsent(ctx, phenolink.Consent{UserID: "u" + p, Version: phenolink.ConsentVersion})
 		calls := make([]phenolink.Call, len(gs))
 		for i, s := range gs {

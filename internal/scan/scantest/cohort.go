@@ -40,10 +40,18 @@ func heightTrait(effects []synth.Effect) synth.Trait {
 	return synth.Trait{ID: "height_mm", Mean: 1650, MaleShift: 130, SD: 60, Effects: effects}
 }
 
+// Target is a store Populate can fill: Store, or a database adapter with
+// AddProfile saving a user with one profile.
+type Target interface {
+	phenolink.GenotypeStore
+	phenolink.PhenotypeStore
+	AddProfile(ctx context.Context, userID, profileID string) error
+}
+
 // Populate stores a consenting synthetic cohort: users u00000..., each with
 // one profile p00000... on the full chip, height_mm, chronotype, sex and
 // date_of_birth values as cfg says.
-func Populate(ctx context.Context, s *Store, cfg Config) (*Cohort, error) {
+func Populate(ctx context.Context, s Target, cfg Config) (*Cohort, error) {
 	key, err := synth.Markers(cfg.Seed, cfg.Markers)
 	if err != nil {
 		return nil, err
@@ -58,7 +66,9 @@ func Populate(ctx context.Context, s *Store, cfg Config) (*Cohort, error) {
 	for i := range cfg.Samples {
 		ind := synth.NewIndividual(cfg.Seed, i, synth.FullChip())
 		user, profile := fmt.Sprintf("u%05d", i), fmt.Sprintf("p%05d", i)
-		s.AddProfile(user, profile)
+		if err := s.AddProfile(ctx, user, profile); err != nil {
+			return nil, err
+		}
 		if err := s.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
 			return nil, err
 		}

@@ -51,10 +51,11 @@ func New() *Store {
 }
 
 // AddProfile records that a profile belongs to a user.
-func (s *Store) AddProfile(userID, profileID string) {
+func (s *Store) AddProfile(ctx context.Context, userID, profileID string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.profiles[profileID] = userID
+	return nil
 }
 
 // SaveGenome merges markers into the index and stores the profile's
