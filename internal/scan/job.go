@@ -132,14 +132,15 @@ func Run(ctx context.Context, d Deps, s phenolink.Scan, progress jobs.Progress) 
 	}
 	sum.Markers = len(markers)
 	start := time.Now()
-	g, err := readMatrix(ctx, d.Genotypes, markers, co.wanted, len(co.values), func(read int) error {
-		return rep.report(0.5*float64(read)/float64(len(co.values)), fmt.Sprintf("Read %d of %d genomes.", read, len(co.values)), false)
+	wanted := len(co.values) - co.noAge
+	g, err := readMatrix(ctx, d.Genotypes, markers, co.wanted, wanted, func(read int) error {
+		return rep.report(0.5*float64(read)/float64(wanted), fmt.Sprintf("Read %d of %d genomes.", read, wanted), false)
 	})
 	if err != nil {
 		return nil, sum, err
 	}
 	sum.ReadGenomes = time.Since(start)
-	sum.NoGenome = len(co.values) - g.n()
+	sum.NoGenome = wanted - g.n()
 	c, valid, male := co.associationCohort(s, g, &sum)
 	if sum.Samples < MinSamples {
 		return nil, sum, phenolink.Errorf(phenolink.EINVALID, "Only %d consenting participants have %s, a genome and every covariate; a scan needs at least %d.", sum.Samples, ph.Label, MinSamples)

@@ -96,14 +96,21 @@ func TestScanMatchesAssociation(t *testing.T) {
 func TestScanLeavesOutProfilesWithoutCovariates(t *testing.T) {
 	// Every 5th profile has no recorded sex, so it is inferred; every 7th
 	// has no year of birth and leaves scans that adjust for age.
-	_, c, d := newCohort(t, scantest.Config{Seed: 3, Samples: 140, Markers: 4000, NoSexEvery: 5, NoBirthYearEvery: 7})
+	st, c, d := newCohort(t, scantest.Config{Seed: 3, Samples: 140, Markers: 4000, NoSexEvery: 5, NoBirthYearEvery: 7})
 	ctx := context.Background()
+	// One more participant has every value but no genome.
+	st.AddProfile(ctx, "u99999", "p99999")
+	st.GiveConsent(ctx, phenolink.Consent{UserID: "u99999", Version: phenolink.ConsentVersion})
+	if err := st.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{{ProfileID: "p99999", PhenotypeID: "height_mm", Value: 1700},
+		{ProfileID: "p99999", PhenotypeID: "sex", Value: 1}, {ProfileID: "p99999", PhenotypeID: "date_of_birth", Value: 1980}}); err != nil {
+		t.Fatal(err)
+	}
 	got, sum, err := Run(ctx, d, newScan("height_mm", phenolink.CovariateSex, phenolink.CovariateAge), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if sum.NoAge != 20 || sum.Samples != 120 || sum.NoSex != 0 {
-		t.Errorf("summary %+v: want 20 without a year of birth, 120 samples, every sex inferred", sum)
+	if sum.NoAge != 20 || sum.Samples != 120 || sum.NoSex != 0 || sum.NoGenome != 1 {
+		t.Errorf("summary %+v: want 20 without a year of birth, 1 without a genome, 120 samples, every sex inferred", sum)
 	}
 	keep := func(i int) bool { return i%7 != 0 }
 	ref := referenceMarkers(c, keep)
@@ -123,7 +130,7 @@ func TestScanLeavesOutProfilesWithoutCovariates(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareAll(t, got, want)
-	if msg := sum.message(); !strings.Contains(msg, "20 without a year of birth") {
+	if msg := sum.message(); !strings.Contains(msg, "1 without a genome, 20 without a year of birth") {
 		t.Errorf("message %q does not say who was left out", msg)
 	}
 }
