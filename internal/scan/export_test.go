@@ -243,3 +243,32 @@ func printedNear(v float64, s string) bool {
 	unit := math.Pow(10, math.Floor(math.Log10(math.Abs(p)))-3)
 	return math.Abs(v-p) <= unit*1.01
 }
+
+// TestReadMatrixAcrossGroupsAndCores reads a cohort large enough for
+// several groups and for the goroutines that split markers, and checks
+// every packed call.
+func TestReadMatrixAcrossGroupsAndCores(t *testing.T) {
+	st, c, _ := newCohort(t, scantest.Config{Seed: 8, Samples: groupSize + 5, Markers: parallelMarkers + 100})
+	ctx := context.Background()
+	markers, _ := st.Markers(ctx)
+	g, err := readMatrix(ctx, st, markers, func(string) bool { return true }, len(c.Profiles), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Samples at both ends of each group and of the records' bytes.
+	for _, k := range []int{0, 1, 3, 4, groupSize - 1, groupSize, groupSize + 4} {
+		calls := c.Individuals[k].Genome(c.Key)
+		for j := range c.Key {
+			a1, a2 := g.alleleLetters(j)
+			if got, want := plinkfile.Genotype(g.record(j), k), wantCode(calls[j], a1, a2); got != want {
+				t.Fatalf("sample %d marker %d: code %d, want %d for %v with alleles %s/%s", k, j, got, want, calls[j], a1, a2)
+			}
+		}
+	}
+	for j := range c.Key {
+		rec := g.record(j)
+		if pad := rec[len(rec)-1] >> (2 * (len(c.Profiles) % 4)); len(c.Profiles)%4 != 0 && pad != 0 {
+			t.Fatalf("marker %d: padding bits %b are not zero", j, pad)
+		}
+	}
+}
