@@ -38,8 +38,18 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // Enqueue stores j as queued and returns its id; it returns ENOTFOUND when
 // its user or profile does not exist.
 func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
-	if err := j.Validate(); err != nil {
+	id, err := enqueue(ctx, db.write, j)
+	if err != nil {
 		return 0, fmt.Errorf("sqlite.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
+	}
+	return id, nil
+}
+
+// enqueue inserts j through q, which may be a transaction that stores what
+// the job works on.
+func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
+	if err := j.Validate(); err != nil {
+		return 0, err
 	}
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = phenolink.DefaultJobAttempts
@@ -52,7 +62,7 @@ func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
 	if !j.RunAfter.IsZero() {
 		runAfter = j.RunAfter.UnixNano()
 	}
-	res, err := exec(ctx, db.write, `
+	res, err := exec(ctx, q, `
 		INSERT INTO jobs (kind, user_id, profile_id, payload, state, progress, message, attempts, max_attempts, run_after, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'queued', 0, ?, 0, ?, ?, ?, ?)`,
 		j.Kind, j.UserID, nullString(j.ProfileID), j.Payload, j.Message, j.MaxAttempts, runAfter, now, now)
@@ -63,10 +73,7 @@ func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
 	if err == nil {
 		id, err = res.LastInsertId()
 	}
-	if err != nil {
-		return 0, fmt.Errorf("sqlite.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
-	}
-	return id, nil
+	return id, err
 }
 
 // Claim takes the oldest due job of one of kinds inside the single write

@@ -26,11 +26,14 @@ func newMigrationProvider(write *sql.DB) (*goose.Provider, error) {
 	return goose.NewProvider(goose.DialectSQLite3, write, dir, goose.WithDisableGlobalRegistry(true))
 }
 
-// Migrate applies every migration not yet applied. Running it again is a
-// no-op.
+// Migrate applies every migration not yet applied, then adds the default
+// phenotypes missing from the catalog. Running it again is a no-op.
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.migrations.Up(ctx); err != nil {
 		return fmt.Errorf("sqlite.Migrate: %w", err)
+	}
+	if err := db.seedPhenotypes(ctx); err != nil {
+		return fmt.Errorf("sqlite.Migrate: seeding the phenotype catalog: %w", err)
 	}
 	return nil
 }

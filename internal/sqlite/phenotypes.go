@@ -1,0 +1,415 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"phenolink/internal/phenolink"
+)
+
+// phenotypeColumns is the select list scanPhenotype reads.
+const phenotypeColumns = `id, label, unit, kind, min, max, level0, level1, source, description, step`
+
+type rowScanner interface{ Scan(dest ...any) error }
+
+func scanPhenotype(row rowScanner) (phenolink.Phenotype, error) {
+	var p phenolink.Phenotype
+	err := row.Scan(&p.ID, &p.Label, &p.Unit, &p.Kind, &p.Min, &p.Max, &p.Levels[0], &p.Levels[1], &p.Source, &p.Description, &p.Step)
+	return p, err
+}
+
+// insertPhenotype is the statement SavePhenotype and the seed share; the
+// seed appends DO NOTHING, SavePhenotype an update.
+const insertPhenotype = `
+	INSERT INTO phenotypes (id, label, unit, kind, min, max, level0, level1, source, description, step)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func phenotypeArgs(p phenolink.Phenotype) []any {
+	return []any{p.ID, p.Label, p.Unit, p.Kind, p.Min, p.Max, p.Levels[0], p.Levels[1], p.Source, p.Description, p.Step}
+}
+
+// seedPhenotypes adds the default catalog entries whose ids are missing,
+// leaving entries edited since alone.
+func (db *DB) seedPhenotypes(ctx context.Context) error {
+	return db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, p := range phenolink.DefaultPhenotypes() {
+			if err := p.Validate(); err != nil {
+				return err
+			}
+			if _, err := exec(ctx, tx, insertPhenotype+` ON CONFLICT (id) DO NOTHING`, phenotypeArgs(p)...); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Phenotypes returns the catalog ordered by source, then label.
+func (db *DB) Phenotypes(ctx context.Context) ([]phenolink.Phenotype, error) {
+	rows, err := query(ctx, db.read, `SELECT `+phenotypeColumns+` FROM phenotypes ORDER BY source, label, id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.Phenotypes: %w", err)
+	}
+	defer rows.Close()
+	ps := []phenolink.Phenotype{}
+	for rows.Next() {
+		p, err := scanPhenotype(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite.Phenotypes: %w", err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite.Phenotypes: %w", err)
+	}
+	return ps, nil
+}
+
+// Phenotype returns one catalog entry, or ENOTFOUND.
+func (db *DB) Phenotype(ctx context.Context, id string) (phenolink.Phenotype, error) {
+	p, err := phenotype(ctx, db.read, id)
+	if err != nil {
+		return phenolink.Phenotype{}, fmt.Errorf("sqlite.Phenotype(%q): %w", id, err)
+	}
+	return p, nil
+}
+
+func phenotype(ctx context.Context, q querier, id string) (phenolink.Phenotype, error) {
+	p, err := scanPhenotype(queryRow(ctx, q, `SELECT `+phenotypeColumns+` FROM phenotypes WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		err = phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", id)
+	}
+	return p, err
+}
+
+// SavePhenotype adds or updates a catalog entry.
+func (db *DB) SavePhenotype(ctx context.Context, p phenolink.Phenotype) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("sqlite.SavePhenotype(%q): %w", p.ID, err)
+	}
+	_, err := exec(ctx, db.write, insertPhenotype+`
+		ON CONFLICT (id) DO UPDATE SET
+			label = excluded.label, unit = excluded.unit, kind = excluded.kind,
+			min = excluded.min, max = excluded.max, level0 = excluded.level0, level1 = excluded.level1,
+			source = excluded.source, description = excluded.description, step = excluded.step`,
+		phenotypeArgs(p)...)
+	if err != nil {
+		return fmt.Errorf("sqlite.SavePhenotype(%q): %w", p.ID, err)
+	}
+	return nil
+}
+
+// rowError names the offending value of a batch in err's message, keeping
+// its code.
+func rowError(i int, v phenolink.PhenotypeValue, err error) error {
+	return phenolink.Errorf(phenolink.ErrorCode(err), "Row %d (profile %q, phenotype %q): %s",
+		i+1, v.ProfileID, v.PhenotypeID, phenolink.ErrorMessage(err))
+}
+
+// SavePhenotypeValues validates every value against the catalog, checks
+// that each profile exists and its user consents, and stores all of the
+// values or none, in one transaction.
+func (db *DB) SavePhenotypeValues(ctx context.Context, values []phenolink.PhenotypeValue) error {
+	now := time.Now().UTC()
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		catalog := map[string]phenolink.Phenotype{}
+		consenting := map[string]error{} // profile id -> nil when it may contribute
+		for i, v := range values {
+			p, ok := catalog[v.PhenotypeID]
+			if !ok {
+				var err error
+				if p, err = phenotype(ctx, tx, v.PhenotypeID); err != nil {
+					if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
+						return rowError(i, v, err)
+					}
+					return err
+				}
+				catalog[v.PhenotypeID] = p
+			}
+			if err := p.Check(v.Value); err != nil {
+				return rowError(i, v, err)
+			}
+			if v.Source != phenolink.ValueSourceSurvey && v.Source != phenolink.ValueSourceImport {
+				return rowError(i, v, phenolink.Errorf(phenolink.EINVALID, "A value comes from %q or %q, not %q.",
+					phenolink.ValueSourceSurvey, phenolink.ValueSourceImport, v.Source))
+			}
+			refusal, ok := consenting[v.ProfileID]
+			if !ok {
+				var err error
+				if refusal, err = mayContribute(ctx, tx, v.ProfileID); err != nil {
+					return err
+				}
+				consenting[v.ProfileID] = refusal
+			}
+			if refusal != nil {
+				return rowError(i, v, refusal)
+			}
+		}
+		for _, v := range values {
+			at := v.UpdatedAt
+			if at.IsZero() {
+				at = now
+			}
+			if _, err := exec(ctx, tx, `
+				INSERT INTO phenotype_values (profile_id, phenotype_id, value, source, updated_at)
+				VALUES (?, ?, ?, ?, ?)
+				ON CONFLICT (profile_id, phenotype_id) DO UPDATE SET
+					value = excluded.value, source = excluded.source, updated_at = excluded.updated_at`,
+				v.ProfileID, v.PhenotypeID, v.Value, v.Source, at.UnixNano()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.SavePhenotypeValues(%d values): %w", len(values), err)
+	}
+	return nil
+}
+
+// mayContribute returns the domain error that keeps the profile from
+// contributing values (missing, or its user does not consent), nil when it
+// may.
+func mayContribute(ctx context.Context, q querier, profileID string) (refusal, err error) {
+	var consents bool
+	err = queryRow(ctx, q, `
+		SELECT c.user_id IS NOT NULL FROM profiles p LEFT JOIN consents c ON c.user_id = p.user_id WHERE p.id = ?`,
+		profileID).Scan(&consents)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return phenolink.Errorf(phenolink.ENOTFOUND, "No profile has id %q.", profileID), nil
+	case err != nil:
+		return nil, err
+	case !consents:
+		return phenolink.Errorf(phenolink.EFORBIDDEN, "The account of profile %q has not consented to research use.", profileID), nil
+	}
+	return nil, nil
+}
+
+// DeletePhenotypeValue removes one value; a missing one is not an error.
+func (db *DB) DeletePhenotypeValue(ctx context.Context, profileID, phenotypeID string) error {
+	if _, err := exec(ctx, db.write, `DELETE FROM phenotype_values WHERE profile_id = ? AND phenotype_id = ?`, profileID, phenotypeID); err != nil {
+		return fmt.Errorf("sqlite.DeletePhenotypeValue(%q, %q): %w", profileID, phenotypeID, err)
+	}
+	return nil
+}
+
+// scanValues reads rows of profile_id, phenotype_id, value, source,
+// updated_at.
+func scanValues(rows *sql.Rows) ([]phenolink.PhenotypeValue, error) {
+	defer rows.Close()
+	vs := []phenolink.PhenotypeValue{}
+	for rows.Next() {
+		var v phenolink.PhenotypeValue
+		var at sql.NullInt64
+		if err := rows.Scan(&v.ProfileID, &v.PhenotypeID, &v.Value, &v.Source, &at); err != nil {
+			return nil, err
+		}
+		v.UpdatedAt = fromNanos(at)
+		vs = append(vs, v)
+	}
+	return vs, rows.Err()
+}
+
+// PhenotypeValues returns a profile's values ordered by phenotype id.
+func (db *DB) PhenotypeValues(ctx context.Context, profileID string) ([]phenolink.PhenotypeValue, error) {
+	rows, err := query(ctx, db.read, `
+		SELECT profile_id, phenotype_id, value, source, updated_at FROM phenotype_values
+		WHERE profile_id = ? ORDER BY phenotype_id`, profileID)
+	var vs []phenolink.PhenotypeValue
+	if err == nil {
+		vs, err = scanValues(rows)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.PhenotypeValues(%q): %w", profileID, err)
+	}
+	return vs, nil
+}
+
+// CohortValues returns the phenotype's values of every profile whose user
+// currently consents, ordered by profile id; ENOTFOUND for a phenotype
+// not in the catalog.
+func (db *DB) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
+	vs, err := db.cohortValues(ctx, phenotypeID)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.CohortValues(%q): %w", phenotypeID, err)
+	}
+	return vs, nil
+}
+
+func (db *DB) cohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer rollback(tx)
+	if _, err := phenotype(ctx, tx, phenotypeID); err != nil {
+		return nil, err
+	}
+	rows, err := query(ctx, tx, `
+		SELECT v.profile_id, v.phenotype_id, v.value, v.source, v.updated_at
+		FROM phenotype_values v
+		JOIN profiles p ON p.id = v.profile_id
+		JOIN consents c ON c.user_id = p.user_id
+		WHERE v.phenotype_id = ?
+		ORDER BY v.profile_id`, phenotypeID)
+	if err != nil {
+		return nil, err
+	}
+	return scanValues(rows)
+}
+
+// ConsentingProfiles returns the ids of every profile whose user currently
+// consents, in order.
+func (db *DB) ConsentingProfiles(ctx context.Context) ([]string, error) {
+	rows, err := query(ctx, db.read, `
+		SELECT p.id FROM profiles p JOIN consents c ON c.user_id = p.user_id ORDER BY p.id`)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
+	}
+	defer rows.Close()
+	ids := []string{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
+	}
+	return ids, nil
+}
+
+// GiveConsent records or renews the user's consent; ENOTFOUND when the
+// user does not exist.
+func (db *DB) GiveConsent(ctx context.Context, c phenolink.Consent) error {
+	if c.Version == "" || c.Text == "" {
+		return fmt.Errorf("sqlite.GiveConsent(%q): %w", c.UserID, phenolink.Errorf(phenolink.EINVALID, "A consent needs the version and text agreed to."))
+	}
+	if c.GivenAt.IsZero() {
+		c.GivenAt = time.Now()
+	}
+	_, err := exec(ctx, db.write, `
+		INSERT INTO consents (user_id, version, text, given_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (user_id) DO UPDATE SET version = excluded.version, text = excluded.text, given_at = excluded.given_at`,
+		c.UserID, c.Version, c.Text, c.GivenAt.UnixNano())
+	if isForeignKeyViolation(err) {
+		err = fmt.Errorf("%w: %w", errNoUser(c.UserID), err)
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite.GiveConsent(%q): %w", c.UserID, err)
+	}
+	return nil
+}
+
+func errNoUser(id string) error {
+	return phenolink.Errorf(phenolink.ENOTFOUND, "No user has account id %q.", id)
+}
+
+// Consent returns the user's current consent, or ENOTFOUND.
+func (db *DB) Consent(ctx context.Context, userID string) (phenolink.Consent, error) {
+	c := phenolink.Consent{UserID: userID}
+	var at sql.NullInt64
+	err := queryRow(ctx, db.read, `SELECT version, text, given_at FROM consents WHERE user_id = ?`, userID).Scan(&c.Version, &c.Text, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = phenolink.Errorf(phenolink.ENOTFOUND, "Account %q has not consented to research use.", userID)
+	}
+	if err != nil {
+		return phenolink.Consent{}, fmt.Errorf("sqlite.Consent(%q): %w", userID, err)
+	}
+	c.GivenAt = fromNanos(at)
+	return c, nil
+}
+
+// WithdrawConsent removes the user's consent; withdrawing twice is not an
+// error.
+func (db *DB) WithdrawConsent(ctx context.Context, userID string) error {
+	if _, err := exec(ctx, db.write, `DELETE FROM consents WHERE user_id = ?`, userID); err != nil {
+		return fmt.Errorf("sqlite.WithdrawConsent(%q): %w", userID, err)
+	}
+	return nil
+}
+
+// SetRole grants or revokes a role; ENOTFOUND when the user does not exist.
+func (db *DB) SetRole(ctx context.Context, userID, role string, granted bool) error {
+	if role == "" || len(role) > phenolink.MaxNameLength {
+		return fmt.Errorf("sqlite.SetRole(%q, %q): %w", userID, role, phenolink.Errorf(phenolink.EINVALID, "A role has 1 to %d characters.", phenolink.MaxNameLength))
+	}
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var one int
+		err := queryRow(ctx, tx, `SELECT 1 FROM users WHERE id = ?`, userID).Scan(&one)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errNoUser(userID)
+		}
+		if err != nil {
+			return err
+		}
+		if granted {
+			_, err = exec(ctx, tx, `INSERT INTO roles (user_id, role) VALUES (?, ?) ON CONFLICT DO NOTHING`, userID, role)
+		} else {
+			_, err = exec(ctx, tx, `DELETE FROM roles WHERE user_id = ? AND role = ?`, userID, role)
+		}
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.SetRole(%q, %q, %v): %w", userID, role, granted, err)
+	}
+	return nil
+}
+
+// HasRole reports whether the user holds the role.
+func (db *DB) HasRole(ctx context.Context, userID, role string) (bool, error) {
+	var has bool
+	err := queryRow(ctx, db.read, `SELECT EXISTS (SELECT 1 FROM roles WHERE user_id = ? AND role = ?)`, userID, role).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("sqlite.HasRole(%q, %q): %w", userID, role, err)
+	}
+	return has, nil
+}
+
+// RecordAudit appends an entry to the audit log, stamped now unless e.At
+// is set.
+func (db *DB) RecordAudit(ctx context.Context, e phenolink.AuditEntry) error {
+	if e.UserID == "" || e.Action == "" {
+		return fmt.Errorf("sqlite.RecordAudit: %w", phenolink.Errorf(phenolink.EINVALID, "An audit entry needs the account and the action."))
+	}
+	if e.At.IsZero() {
+		e.At = time.Now()
+	}
+	if _, err := exec(ctx, db.write, `INSERT INTO audit_log (user_id, action, detail, at) VALUES (?, ?, ?, ?)`,
+		e.UserID, e.Action, e.Detail, e.At.UnixNano()); err != nil {
+		return fmt.Errorf("sqlite.RecordAudit(%q, %q): %w", e.UserID, e.Action, err)
+	}
+	return nil
+}
+
+// AuditLog returns the newest entries first, at most limit of them.
+func (db *DB) AuditLog(ctx context.Context, limit int) ([]phenolink.AuditEntry, error) {
+	es := []phenolink.AuditEntry{}
+	if limit <= 0 {
+		return es, nil
+	}
+	rows, err := query(ctx, db.read, `SELECT id, user_id, action, detail, at FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite.AuditLog: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var e phenolink.AuditEntry
+		var at sql.NullInt64
+		if err := rows.Scan(&e.ID, &e.UserID, &e.Action, &e.Detail, &at); err != nil {
+			return nil, fmt.Errorf("sqlite.AuditLog: %w", err)
+		}
+		e.At = fromNanos(at)
+		es = append(es, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite.AuditLog: %w", err)
+	}
+	return es, nil
+}
