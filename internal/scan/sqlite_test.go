@@ -9,6 +9,7 @@ import (
 	"phenolink/internal/phenolink"
 	"phenolink/internal/scan/scantest"
 	"phenolink/internal/sqlite"
+	"phenolink/internal/synth"
 )
 
 // sqliteStore is what scans need from the SQLite adapter.
@@ -42,7 +43,11 @@ func TestScanJobOnSQLite(t *testing.T) {
 	if !ok {
 		t.Skip("the SQLite adapter does not keep phenotypes and scans yet")
 	}
-	cfg := scantest.Config{Seed: 17, Samples: 40, Markers: 2000, NoSexEvery: 3}
+	key, err := synth.Markers(17, 2000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := scantest.Config{Seed: 17, Samples: 40, Markers: 2000, NoSexEvery: 3, Effects: []synth.Effect{{Marker: commonAutosomal(key), Beta: 60}}}
 	if _, err := scantest.Populate(ctx, sqliteTarget{st}, cfg); err != nil {
 		t.Fatal(err)
 	}
