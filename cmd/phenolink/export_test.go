@@ -11,6 +11,7 @@ import (
 
 	"phenolink/internal/phenolink"
 	"phenolink/internal/scan/scantest"
+	"phenolink/internal/sqlite"
 )
 
 func exportFixture(t *testing.T) (*scantest.Store, string) {
@@ -118,5 +119,63 @@ func TestExportPLINKNeedsTheAuditEntry(t *testing.T) {
 	}
 	if files := dirEntries(t, filepath.Dir(prefix)); len(files) != 0 {
 		t.Errorf("an export without its audit entry left files: %v", files)
+	}
+}
+
+// sqliteCohort lets scantest.Populate fill the SQLite database.
+type sqliteCohort struct{ *sqlite.DB }
+
+func (db sqliteCohort) AddProfile(ctx context.Context, userID, profileID string) error {
+	return db.SaveUser(ctx, phenolink.User{ID: userID}, []phenolink.Profile{{ID: profileID, UserID: userID, IsGenotyped: true}})
+}
+
+// TestRunExportOnSQLite runs the command against the SQLite database in
+// DATA_DIR, as a researcher would.
+func TestRunExportOnSQLite(t *testing.T) {
+	ctx := context.Background()
+	kv := testEnv(t)
+	db, err := sqlite.Open(ctx, filepath.Join(kv["DATA_DIR"], sqliteFile), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := scantest.Populate(ctx, sqliteCohort{db}, scantest.Config{Seed: 6, Samples: 9, Markers: 300}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "r1"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	prefix := filepath.Join(t.TempDir(), "out")
+	args := []string{"plink", "--out", prefix, "--phenotypes", "height_mm,chronotype", "--as", "r1"}
+	e := env{getenv: mapenv(kv), stdout: &bytes.Buffer{}, stderr: &bytes.Buffer{}}
+	if err := runExport(ctx, e, args); phenolink.ErrorCode(err) != phenolink.EFORBIDDEN {
+		t.Fatalf("export before the role is granted: %v, want EFORBIDDEN", err)
+	}
+	db, err = sqlite.Open(ctx, filepath.Join(kv["DATA_DIR"], sqliteFile), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.SetRole(ctx, "r1", phenolink.RoleResearcher, true); err != nil {
+		t.Fatal(err)
+	}
+	var stdout bytes.Buffer
+	e.stdout = &stdout
+	if err := runExport(ctx, e, args); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout.String(), "9 samples, 300 markers, 18 phenotype values") {
+		t.Errorf("stdout %q", stdout.String())
+	}
+	pheno, _ := os.ReadFile(prefix + ".pheno")
+	if lines := strings.Split(strings.TrimSpace(string(pheno)), "\n"); len(lines) != 10 || lines[0] != "FID\tIID\theight_mm\tchronotype" {
+		t.Errorf(".pheno starts %q with %d lines", lines[0], len(lines))
+	}
+	log, err := db.AuditLog(ctx, 5)
+	if err != nil || len(log) != 1 || log[0].UserID != "r1" || log[0].Action != "export.plink" {
+		t.Errorf("audit log %+v, %v", log, err)
 	}
 }
