@@ -20,6 +20,9 @@ type Store interface {
 	phenolink.HealthChecker
 	phenolink.GenotypeStore
 	phenolink.JobQueue
+	phenolink.PhenotypeStore
+	phenolink.ScanStore
+	phenolink.MarkerCallReader
 	Find(token string) ([]byte, bool, error)
 	Commit(token string, data []byte, expiry time.Time) error
 	Delete(token string) error
@@ -84,6 +87,15 @@ func Run(t *testing.T, h Harness) {
 		{"JobRetry", testJobRetry},
 		{"JobRunner", testJobRunner},
 		{"JobRunnerStops", testJobRunnerStops},
+		{"PhenotypeCatalog", testPhenotypeCatalog},
+		{"PhenotypeValuesAllOrNone", testPhenotypeValuesAllOrNone},
+		{"PhenotypeValuesNeedConsent", testPhenotypeValuesNeedConsent},
+		{"WithdrawConsent", testWithdrawConsent},
+		{"Roles", testRoles},
+		{"AuditLog", testAuditLog},
+		{"Scans", testScans},
+		{"ScanRefused", testScanRefused},
+		{"CallsAt", testCallsAt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -125,20 +137,26 @@ func wantCode(t *testing.T, err error, code string) {
 }
 
 // personalTables lists every table holding a person's rows; testDeleteUser
-// fails when the schema has a table that is in neither this list nor
-// sharedTables.
+// fails when the schema has a table that is in none of this list,
+// sharedTables and researchTables.
 func personalTables() []string {
-	return []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs"}
+	return []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs", "phenotype_values", "consents", "roles"}
 }
 
 // sharedTables lists the tables of reference data that belong to no one:
-// the marker index.
-func sharedTables() []string { return []string{"marker_blocks"} }
+// the marker index and the phenotype catalog.
+func sharedTables() []string { return []string{"marker_blocks", "phenotypes"} }
+
+// researchTables lists the researchers' records of what they ran and
+// exported. They hold no participant data and name a researcher only by
+// account id, so they stay when that account is deleted: they are what
+// holds researchers accountable.
+func researchTables() []string { return []string{"scans", "scan_results", "audit_log"} }
 
 // wantCounts fails the test unless each table has the given number of rows.
 func wantCounts(t *testing.T, h Harness, s Store, want map[string]int) {
 	t.Helper()
-	for _, table := range personalTables() {
+	for _, table := range append(personalTables(), researchTables()...) {
 		if got := h.Count(t, s, table); got != want[table] {
 			t.Errorf("%s has %d rows, want %d", table, got, want[table])
 		}
