@@ -151,26 +151,46 @@ func (g *genotypeMatrix) encode(p int, calls []phenolink.Call) {
 	wg.Wait()
 }
 
-// encodeRange is encode for markers lo to hi.
-// lo is a multiple of 4, so ranges never share a byte of the row.
+// encodeRange is encode for markers lo to hi; lo is a multiple of 4, so
+// ranges never share a byte of the row.
 func (g *genotypeMatrix) encodeRange(p int, calls []phenolink.Call, lo, hi int) {
 	row := g.group[p*g.rowLen : (p+1)*g.rowLen]
 	end := min(hi, len(calls))
-	for i := lo; i < end; i++ {
-		c := calls[i]
-		// Genotypes are unpredictable, so the known calls are matched
-		// without branches; only missing and haploid calls branch away.
-		k := &g.known[i]
-		het, hom2 := b2u(c == k[1]), b2u(c == k[2])
-		code := het*plinkfile.Het + hom2*plinkfile.HomAllele2
-		if het|hom2|b2u(c == k[0]) == 0 {
-			code = g.slowCode(i, c)
+	known := g.known
+	i := lo
+	// Four calls make one byte, built in registers and stored once.
+	for ; i+4 <= end; i += 4 {
+		c0, ok0 := fastCode(&known[i], calls[i])
+		c1, ok1 := fastCode(&known[i+1], calls[i+1])
+		c2, ok2 := fastCode(&known[i+2], calls[i+2])
+		c3, ok3 := fastCode(&known[i+3], calls[i+3])
+		if ok0&ok1&ok2&ok3 == 0 {
+			c0, c1, c2, c3 = g.code(i, calls[i]), g.code(i+1, calls[i+1]), g.code(i+2, calls[i+2]), g.code(i+3, calls[i+3])
 		}
-		row[i>>2] |= code << (2 * (i & 3))
+		row[i>>2] = c0 | c1<<2 | c2<<4 | c3<<6
+	}
+	for ; i < end; i++ {
+		row[i>>2] |= g.code(i, calls[i]) << (2 * (i & 3))
 	}
 	for i := max(lo, len(calls)); i < hi; i++ {
 		row[i>>2] |= plinkfile.Missing << (2 * (i & 3))
 	}
+}
+
+// fastCode returns the code of c when it is one of the marker's known
+// diploid calls (ok 1), matched without branches because genotypes are
+// unpredictable.
+func fastCode(k *[3]phenolink.Call, c phenolink.Call) (code, ok byte) {
+	het, hom2 := b2u(c == k[1]), b2u(c == k[2])
+	return het*plinkfile.Het + hom2*plinkfile.HomAllele2, het | hom2 | b2u(c == k[0])
+}
+
+// code returns the two-bit code of call c at marker i.
+func (g *genotypeMatrix) code(i int, c phenolink.Call) byte {
+	if code, ok := fastCode(&g.known[i], c); ok == 1 {
+		return code
+	}
+	return g.slowCode(i, c)
 }
 
 // slowCode codes a call that is not one of the marker's known diploid
@@ -189,9 +209,13 @@ func (g *genotypeMatrix) slowCode(i int, c phenolink.Call) byte {
 		g.conflicts[i]++
 		return plinkfile.Missing
 	}
-	if al[1] != phenolink.AlleleNone && g.known[i][0] == unknownCall {
+	// Known calls are filled as alleles appear, so that a marker whose
+	// second allele is rare or not yet seen takes the fast path too.
+	k := &g.known[i]
+	k[0] = phenolink.Call(al[0]<<4 | al[0])
+	if al[1] != phenolink.AlleleNone {
 		lo, hi := min(al[0], al[1]), max(al[0], al[1])
-		g.known[i] = [3]phenolink.Call{phenolink.Call(al[0]<<4 | al[0]), phenolink.Call(lo<<4 | hi), phenolink.Call(al[1]<<4 | al[1])}
+		k[1], k[2] = phenolink.Call(lo<<4|hi), phenolink.Call(al[1]<<4|al[1])
 	}
 	// Slots 0+0, 0+1 and 1+1 are the codes 00, 10 and 11.
 	return [3]byte{plinkfile.HomAllele1, plinkfile.Het, plinkfile.HomAllele2}[sa+sb]
