@@ -44,8 +44,18 @@ func nullString(s string) *string {
 // Enqueue stores j as queued and returns its id; it returns ENOTFOUND when
 // its user or profile does not exist.
 func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
-	if err := j.Validate(); err != nil {
+	id, err := enqueue(ctx, db.pool, j)
+	if err != nil {
 		return 0, fmt.Errorf("postgres.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
+	}
+	return id, nil
+}
+
+// enqueue inserts j through q, which may be a transaction that stores what
+// the job works on.
+func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
+	if err := j.Validate(); err != nil {
+		return 0, err
 	}
 	if j.MaxAttempts == 0 {
 		j.MaxAttempts = phenolink.DefaultJobAttempts
@@ -54,7 +64,7 @@ func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
 		j.Payload = []byte{}
 	}
 	var id int64
-	err := db.pool.QueryRow(ctx, `
+	err := q.QueryRow(ctx, `
 		INSERT INTO jobs (kind, user_id, profile_id, payload, state, progress, message, attempts, max_attempts, run_after, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, 'queued', 0, $5, 0, $6, coalesce($7, now()), now(), now())
 		RETURNING id`,
@@ -62,10 +72,7 @@ func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
 	if isForeignKeyViolation(err) {
 		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "The account or profile of the job no longer exists; sign in again."), err)
 	}
-	if err != nil {
-		return 0, fmt.Errorf("postgres.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
-	}
-	return id, nil
+	return id, err
 }
 
 // Claim takes the oldest due job of one of kinds. SKIP LOCKED lets workers

@@ -47,11 +47,14 @@ func (db *DB) newMigrationProvider(ctx context.Context) (*goose.Provider, error)
 	)
 }
 
-// Migrate applies every migration not yet applied. Running it again is a
-// no-op.
+// Migrate applies every migration not yet applied, then adds the default
+// phenotypes missing from the catalog. Running it again is a no-op.
 func (db *DB) Migrate(ctx context.Context) error {
 	if _, err := db.migrations.Up(ctx); err != nil {
 		return fmt.Errorf("postgres.Migrate: %w", err)
+	}
+	if err := db.seedPhenotypes(ctx); err != nil {
+		return fmt.Errorf("postgres.Migrate: seeding the phenotype catalog: %w", err)
 	}
 	return nil
 }

@@ -132,10 +132,15 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 	// Every table holding a user's rows, children first. Each is emptied
 	// explicitly rather than trusting cascades alone; later features add
 	// their tables here.
-	// The shared marker index is reference data, not the user's, and
-	// stays.
+	// The shared marker index and phenotype catalog are reference data,
+	// not the user's, and stay. So do scans and the audit log: they are
+	// researchers' records of what they ran and exported, hold no
+	// participant data, and name the researcher only by account id.
 	userRows := []string{
 		`DELETE FROM jobs WHERE user_id = $1 OR profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
+		`DELETE FROM phenotype_values WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
+		`DELETE FROM consents WHERE user_id = $1`,
+		`DELETE FROM roles WHERE user_id = $1`,
 		`DELETE FROM genomes WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM tokens WHERE user_id = $1`,
