@@ -131,3 +131,21 @@ func BenchmarkScanGenomes(b *testing.B) {
 	}
 	storetest.RunScanBenchmark(b, db, 2000, 630_000)
 }
+
+// BenchmarkCallsAt reads 1 and 10 markers of 2,000 records of 630,000
+// markers, what the per-SNP results page reads. Like BenchmarkScanGenomes
+// it runs only with PHENOLINK_BENCH_LARGE=1.
+func BenchmarkCallsAt(b *testing.B) {
+	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
+		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and read markers of them")
+	}
+	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "calls.db"), Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000)
+}

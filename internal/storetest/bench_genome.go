@@ -107,6 +107,62 @@ func RunGenomeBenchmarks(b *testing.B, newDatabase func() func() Store) {
 // far longer than the scan. s must be migrated and empty.
 func RunScanBenchmark(b *testing.B, s Store, profiles, markers int) {
 	ctx := b.Context()
+	fillScanBenchmark(b, s, profiles, markers)
+	all := make([]phenolink.Call, profiles*markers)
+	b.SetBytes(int64(len(all)))
+	b.ResetTimer()
+	for b.Loop() {
+		n := 0
+		err := s.ScanGenomes(ctx, func(_ string, calls []phenolink.Call) error {
+			copy(all[n*markers:(n+1)*markers], calls)
+			n++
+			return nil
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n != profiles {
+			b.Fatalf("ScanGenomes visited %d profiles, want %d", n, profiles)
+		}
+	}
+}
+
+// RunCallsAtBenchmark stores profiles records of markers each and measures
+// CallsAt reading 1 and 10 markers of every record, as the per-SNP results
+// page does, with the markers spread over the whole record. s must be
+// migrated and empty.
+func RunCallsAtBenchmark(b *testing.B, s Store, profiles, markers int) {
+	fillScanBenchmark(b, s, profiles, markers)
+	for _, k := range []int{1, 10} {
+		positions := make([]int, k)
+		for i := range positions {
+			positions[i] = (2*i + 1) * markers / (2 * k) // mid-record for one marker
+		}
+		b.Run(fmt.Sprintf("positions=%d", k), func(b *testing.B) {
+			for b.Loop() {
+				n := 0
+				err := s.CallsAt(b.Context(), positions, func(_ string, calls []phenolink.Call) error {
+					if calls[0] == phenolink.NotOnChip {
+						return fmt.Errorf("record %d reads NotOnChip at %d", n, positions[0])
+					}
+					n++
+					return nil
+				})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if n != profiles {
+					b.Fatalf("CallsAt visited %d profiles, want %d", n, profiles)
+				}
+			}
+		})
+	}
+}
+
+// fillScanBenchmark stores profiles records of markers each, all on one
+// account, each a little different.
+func fillScanBenchmark(b *testing.B, s Store, profiles, markers int) {
+	ctx := b.Context()
 	g := synthGenome("rs", markers, 7)
 	ps := make([]phenolink.Profile, profiles)
 	for i := range ps {
@@ -124,23 +180,6 @@ func RunScanBenchmark(b *testing.B, s Store, profiles, markers int) {
 		}
 		if _, err := s.SaveGenome(ctx, fileInfo(p.ID), g.markers, g.calls); err != nil {
 			b.Fatal(err)
-		}
-	}
-	all := make([]phenolink.Call, profiles*markers)
-	b.SetBytes(int64(len(all)))
-	b.ResetTimer()
-	for b.Loop() {
-		n := 0
-		err := s.ScanGenomes(ctx, func(_ string, calls []phenolink.Call) error {
-			copy(all[n*markers:(n+1)*markers], calls)
-			n++
-			return nil
-		})
-		if err != nil {
-			b.Fatal(err)
-		}
-		if n != profiles {
-			b.Fatalf("ScanGenomes visited %d profiles, want %d", n, profiles)
 		}
 	}
 }
