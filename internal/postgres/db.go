@@ -26,6 +26,16 @@
 // with FOR UPDATE SKIP LOCKED, so workers in any number of processes claim
 // at once without waiting on each other or getting the same job. Leases and
 // backoffs use the server's clock (now()).
+//
+// # Phenotypes and scans
+//
+// Migrate seeds the phenotype catalog with the defaults missing from it.
+// Values, consent and roles are a participant's and go with DeleteUser;
+// a consent is a row, withdrawn by deleting it, and every cohort read joins
+// the consents. Scans (summary and results in separate tables) and the
+// audit log are researchers' records and outlive their accounts. CallsAt
+// reads one substring of a byte per position per record; records are
+// stored uncompressed, so each fetches one TOAST chunk, not the record.
 package postgres
 
 import (

@@ -36,6 +36,16 @@
 // write connection's IMMEDIATE transaction, which serializes claims across
 // every process on the file, so no job is handed out twice. Times are Unix
 // nanoseconds from the claiming process's clock.
+//
+// # Phenotypes and scans
+//
+// Migrate seeds the phenotype catalog with the defaults missing from it.
+// Values, consent and roles are a participant's and go with DeleteUser;
+// a consent is a row, withdrawn by deleting it, and every cohort read joins
+// the consents. Scans (summary and results in separate tables) and the
+// audit log are researchers' records and outlive their accounts. CallsAt
+// reads one substr per record spanning the requested positions, because
+// SQLite loads a blob column whole each time a query mentions it.
 package sqlite
 
 import (
