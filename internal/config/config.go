@@ -67,6 +67,10 @@ type Config struct {
 	Server   Server
 	Database Database
 
+	// MinGroupSize is k: research pages and exports hide any genotype
+	// group of fewer participants, so no one is singled out.
+	MinGroupSize int
+
 	LogLevel  slog.Level
 	LogFormat string // "text" or "json"
 

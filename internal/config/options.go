@@ -157,6 +157,11 @@ func options() []Option {
 			apply:       setInt(func(c *Config, n int) { c.Server.MaxConcurrentRequests = n }, 1, 1<<20),
 		},
 		{
+			Name: "MIN_GROUP_SIZE", Type: "int", Default: "5",
+			Description: "Smallest genotype group research results and exports show; smaller groups read \"fewer than k\" so no participant is singled out. At least 2.",
+			apply:       setInt(func(c *Config, n int) { c.MinGroupSize = n }, 2, 1<<20),
+		},
+		{
 			Name: "DB_MAX_CONNS", Type: "int", Default: "6",
 			Description: "Postgres connections per process. Keep (web dynos + 1 release process) x DB_MAX_CONNS under the plan's limit.",
 			apply:       setInt(func(c *Config, n int) { c.Database.MaxConns = int32(n) }, 1, 10000),
