@@ -44,8 +44,8 @@
 // a consent is a row, withdrawn by deleting it, and every cohort read joins
 // the consents. Scans (summary and results in separate tables) and the
 // audit log are researchers' records and outlive their accounts. CallsAt
-// reads one substr per record spanning the requested positions, because
-// SQLite loads a blob column whole each time a query mentions it.
+// reads a substr of one byte per position, but SQLite loads each record's
+// whole blob to evaluate it, so it costs about one pass over the records.
 package sqlite
 
 import (

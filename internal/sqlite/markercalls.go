@@ -2,8 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
-	"slices"
 	"strings"
 
 	"phenolink/internal/phenolink"
@@ -46,11 +46,12 @@ func checkPositions(positions []int) error {
 // CallsAt calls fn for every stored record, in profile id order, with the
 // record's calls at the index positions (NotOnChip past its end).
 //
-// SQLite hands a function a blob column whole, reading every overflow page
-// of it, however little substr keeps; it does so once per mention of the
-// column. So the query mentions calls once, in one substr spanning the
-// lowest to the highest position, and the calls are picked out here: one
-// pass over each record whatever the number of positions.
+// SQLite loads a record's whole blob to evaluate substr on it, so this
+// costs about one pass over every record (some 0.3 s for 2,000 records of
+// 630,000 markers) however few positions are asked for. A mention of the
+// column per position costs no more than one (the blob is loaded once per
+// row), and beats one substr spanning the positions, which copies the span
+// out of SQLite.
 func (db *DB) CallsAt(ctx context.Context, positions []int, fn func(profileID string, calls []phenolink.Call) error) error {
 	if err := db.callsAt(ctx, positions, fn); err != nil {
 		return fmt.Errorf("sqlite.CallsAt(%d positions): %w", len(positions), err)
@@ -62,38 +63,35 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 	if err := checkPositions(positions); err != nil {
 		return err
 	}
-	lo, hi := 0, 0
-	if len(positions) > 0 {
-		lo, hi = slices.Min(positions), slices.Max(positions)
-	}
 	var q strings.Builder
-	q.WriteString(`SELECT profile_id, `)
-	if len(positions) == 0 {
-		q.WriteString(`x''`)
-	} else {
-		q.WriteString(`substr(calls, ?, ?)`)
+	q.WriteString(`SELECT profile_id`)
+	args := make([]any, len(positions))
+	for i, p := range positions {
+		q.WriteString(`, substr(calls, ?, 1)`)
+		args[i] = p + 1
 	}
 	q.WriteString(` FROM genomes ORDER BY profile_id`)
-	var args []any
-	if len(positions) > 0 {
-		args = []any{lo + 1, hi - lo + 1}
-	}
 	rows, err := query(ctx, db.read, q.String(), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
 	calls := make([]phenolink.Call, len(positions))
-	var span []byte
+	bytes := make([]sql.RawBytes, len(positions))
+	dest := make([]any, 1+len(positions))
+	var profileID string
+	dest[0] = &profileID
+	for i := range bytes {
+		dest[i+1] = &bytes[i]
+	}
 	for rows.Next() {
-		var profileID string
-		if err := rows.Scan(&profileID, &span); err != nil {
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		for i, p := range positions {
+		for i, b := range bytes {
 			calls[i] = phenolink.NotOnChip
-			if k := p - lo; k < len(span) {
-				calls[i] = phenolink.Call(span[k])
+			if len(b) == 1 {
+				calls[i] = phenolink.Call(b[0])
 			}
 		}
 		if err := fn(profileID, calls); err != nil {

@@ -161,15 +161,15 @@ func RunCallsAtBenchmark(b *testing.B, s Store, profiles, markers int) {
 
 // fillScanBenchmark stores profiles records of markers each, all on one
 // account, each a little different.
-func fillScanBenchmark(b *testing.B, s Store, profiles, markers int) {
-	ctx := b.Context()
+func fillScanBenchmark(tb testing.TB, s Store, profiles, markers int) {
+	ctx := tb.Context()
 	g := synthGenome("rs", markers, 7)
 	ps := make([]phenolink.Profile, profiles)
 	for i := range ps {
 		ps[i] = profile(fmt.Sprintf("scan-p%05d", i), "scan")
 	}
 	if err := s.SaveUser(ctx, user("scan"), ps); err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, p := range ps {
@@ -179,7 +179,7 @@ func fillScanBenchmark(b *testing.B, s Store, profiles, markers int) {
 			g.calls[r.IntN(markers)] = phenolink.Call(min(a, c)<<4 | max(a, c))
 		}
 		if _, err := s.SaveGenome(ctx, fileInfo(p.ID), g.markers, g.calls); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
 }
