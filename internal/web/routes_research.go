@@ -4,5 +4,30 @@ import "net/http"
 
 // addResearchRoutes mounts the consent, survey and research pages. page
 // wraps a handler with the session; signedIn also requires a signed-in user.
+// Research pages also require the researcher role.
 func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http.Handler) http.Handler) {
+
+	researcher := func(h http.Handler) http.Handler {
+		return signedIn(requireResearcher(d.pages, d.phenotypes)(h))
+	}
+
+	mux.Handle("GET /consent/{$}", signedIn(handleConsent(d.pages, d.phenotypes)))
+	mux.Handle("POST /consent/{$}", signedIn(handleGiveConsent(d.pages, d.sessions, d.phenotypes)))
+	mux.Handle("POST /consent/withdraw/{$}", signedIn(handleWithdrawConsent(d.pages, d.sessions, d.phenotypes)))
+	mux.Handle("GET /survey/{$}", signedIn(handleSurvey(d.pages, d.sessions, d.users, d.phenotypes)))
+	mux.Handle("POST /survey/{$}", signedIn(handleSaveSurvey(d.pages, d.sessions, d.users, d.phenotypes)))
+
+	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages)))
+	mux.Handle("GET /scans/{$}", researcher(handleScans(d.pages, d.phenotypes, d.scans)))
+	mux.Handle("POST /scans/{$}", researcher(handleStartScan(d.pages, d.phenotypes, d.scans)))
+	mux.Handle("GET /scans/{id}/{$}", researcher(handleScan(d.pages, d.phenotypes, d.scans, d.jobs)))
+	mux.Handle("GET /scans/{id}/status/{$}", researcher(handleScanStatus(d.pages, d.scans, d.jobs)))
+	mux.Handle("GET /scans/{id}/manhattan.png", researcher(handleScanPlot(d.pages, d.scans, scanManhattan)))
+	mux.Handle("GET /scans/{id}/qq.png", researcher(handleScanPlot(d.pages, d.scans, scanQQ)))
+	mux.Handle("GET /scans/{id}/results.csv", researcher(handleScanCSV(d.pages, d.phenotypes, d.scans)))
+	mux.Handle("GET /research/import/{$}", researcher(handleImportForm(d.pages, d.phenotypes)))
+	mux.Handle("POST /research/import/{$}", researcher(handleImport(d.pages, d.sessions, d.phenotypes)))
+	mux.Handle("GET /research/export/{$}", researcher(handleExportForm(d.pages, d.phenotypes)))
+	mux.Handle("POST /research/export/{$}", researcher(handleExportPLINK(d.log, d.pages, d.phenotypes, d.scans, d.genotypes)))
+	mux.Handle("GET /research/audit/{$}", researcher(handleAuditLog(d.pages, d.phenotypes)))
 }
