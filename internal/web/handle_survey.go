@@ -23,9 +23,9 @@ type surveyPage struct {
 // surveyField is one phenotype's input: its current or submitted text and
 // the error next to it.
 type surveyField struct {
-	Phenotype  phenolink.Phenotype
-	Value      string
-	Error      string
+	Phenotype phenolink.Phenotype
+	Value     string
+	Error     string
 }
 
 // Number formats a bound or step for an input attribute.

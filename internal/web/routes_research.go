@@ -6,7 +6,6 @@ import "net/http"
 // wraps a handler with the session; signedIn also requires a signed-in user.
 // Research pages also require the researcher role.
 func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http.Handler) http.Handler) {
-
 	researcher := func(h http.Handler) http.Handler {
 		return signedIn(requireResearcher(d.pages, d.phenotypes)(h))
 	}
