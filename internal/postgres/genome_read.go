@@ -68,7 +68,8 @@ func callsOf(b []byte) []phenolink.Call {
 // may legitimately outlast the pool's per-statement timeout while fn works.
 const scanTimeout = "15min"
 
-// ScanGenomes streams every record, in profile id order, from one snapshot.
+// ScanGenomes streams every record, in profile id order (byte order, as
+// CallsAt and CohortValues, whatever the collation), from one snapshot.
 // Each record is copied straight from the wire into one reused buffer the
 // length of the index, padded with NotOnChip, so a scan of thousands of
 // profiles allocates one record.
@@ -82,7 +83,7 @@ func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls [
 			return err
 		}
 		buf := make([]phenolink.Call, n)
-		rows, err := tx.Query(ctx, `SELECT profile_id, calls FROM genomes ORDER BY profile_id`,
+		rows, err := tx.Query(ctx, `SELECT profile_id, calls FROM genomes ORDER BY profile_id COLLATE "C"`,
 			pgx.QueryResultFormats{pgx.TextFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
 			return err

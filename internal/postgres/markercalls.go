@@ -72,8 +72,9 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		q.WriteString(strconv.Itoa(p + 1))
 		q.WriteString(` FOR 1)`)
 	}
-	// The same order as ScanGenomes.
-	q.WriteString(` FROM genomes ORDER BY profile_id`)
+	// Byte order, as ScanGenomes, CohortValues and SQLite use, whatever
+	// the database's collation.
+	q.WriteString(` FROM genomes ORDER BY profile_id COLLATE "C"`)
 	formats := make(pgx.QueryResultFormats, 1+len(positions))
 	for i := range formats {
 		formats[i] = pgx.BinaryFormatCode
