@@ -134,9 +134,9 @@ func auditActions(t testing.TB, st phenolink.PhenotypeStore) []string {
 	return out
 }
 
-// postFile uploads content as the form's file field, as a same-origin
+// postResearchFile uploads content as the form's file field, as a same-origin
 // browser would.
-func postFile(t testing.TB, c *http.Client, u, field, name string, content []byte) (*http.Response, string) {
+func postResearchFile(t testing.TB, c *http.Client, u, field, name string, content []byte) (*http.Response, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -23,7 +23,7 @@ func TestImportStoresEveryRowOrNoneAndNamesBadLines(t *testing.T) {
 		c, _ := app.researcher(t, "Ada")
 
 		bad := fmt.Sprintf("profile_id,height_mm,sex\n%s,1700,1\n,1600,0\n%s,99,1\n%s,1650,2\n", good, good, "other")
-		resp, page := postFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte(bad))
+		resp, page := postResearchFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte(bad))
 		if resp.StatusCode != http.StatusUnprocessableEntity {
 			t.Fatalf("bad import = %d, want 422:\n%s", resp.StatusCode, page)
 		}
@@ -41,12 +41,12 @@ func TestImportStoresEveryRowOrNoneAndNamesBadLines(t *testing.T) {
 			t.Errorf("values after a refused import: %v", vs)
 		}
 
-		resp, page = postFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm,shoe_size\n"+good+",1700,42\n"))
+		resp, page = postResearchFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm,shoe_size\n"+good+",1700,42\n"))
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Column 3: there is no phenotype &#34;shoe_size&#34;") {
 			t.Errorf("unknown column = %d, want 422 naming it:\n%s", resp.StatusCode, page)
 		}
 
-		resp, page = postFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm\nnobody_profile,1700\n"+good+",1700\n"))
+		resp, page = postResearchFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm\nnobody_profile,1700\n"+good+",1700\n"))
 		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Nothing was imported") {
 			t.Errorf("import naming an unknown profile = %d, want 422:\n%s", resp.StatusCode, page)
 		}
@@ -57,7 +57,7 @@ func TestImportStoresEveryRowOrNoneAndNamesBadLines(t *testing.T) {
 			t.Errorf("audit after refused imports = %v, want empty", got)
 		}
 
-		resp, page = postFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm,sex\n"+good+",1712,0\n"))
+		resp, page = postResearchFile(t, c, app.URL+"/research/import/", "file", "values.csv", []byte("profile_id,height_mm,sex\n"+good+",1712,0\n"))
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("good import = %d:\n%s", resp.StatusCode, page)
 		}
