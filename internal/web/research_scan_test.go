@@ -116,6 +116,7 @@ func TestCompletedScanShowsPlotsTopHitsAndAuditsItsCSV(t *testing.T) {
 			}
 			weight += len(body)
 		}
+		t.Logf("scan page with its plots: %d bytes", weight)
 		if weight > 1<<20 {
 			t.Errorf("scan page with its plots weighs %d bytes, over 1 MB", weight)
 		}
