@@ -16,6 +16,14 @@ type dashboardPage struct {
 	Selected  string            // the profile the switcher has checked
 	Restored  bool              // Selected came from a form kept across a sign-in
 	Reference referenceCard
+	Genotypes *genotypeCard // nil when the genotype pages are not wired
+}
+
+// genotypeCard is the dashboard's summary of the current profile's record.
+type genotypeCard struct {
+	Genome *phenolink.GenomeInfo // nil when nothing is stored
+	Job    *phenolink.Job        // the newest import or sync
+	Busy   bool
 }
 
 // referenceCard is the quickstart's example of reference data: chromosome
@@ -31,7 +39,7 @@ const chromosome4 = "NC_000004.11"
 // handleHome is the start page: what Phenolink is and the sign-in button for
 // visitors, the account, its profiles and the reference card for people who
 // are signed in.
-func handleHome(pages *renderer, users phenolink.UserStore, sessions *scs.SessionManager, ref *referenceCache) http.Handler {
+func handleHome(pages *renderer, users phenolink.UserStore, sessions *scs.SessionManager, ref *referenceCache, genotypes phenolink.GenotypeStore, queue phenolink.JobQueue) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		u := userFrom(ctx)
@@ -49,6 +57,12 @@ func handleHome(pages *renderer, users phenolink.UserStore, sessions *scs.Sessio
 		p.Selected = p.Current.ID
 		if form := pages.restoredForm(r); hasProfile(profiles, form.Get("profile_id")) {
 			p.Selected, p.Restored = form.Get("profile_id"), true
+		}
+		if genotypes != nil && queue != nil && p.Current.ID != "" {
+			if p.Genotypes, err = loadGenotypeCard(r, genotypes, queue, p.Current.ID); err != nil {
+				pages.error(w, r, err)
+				return
+			}
 		}
 		acc, err := ref.accession(ctx, chromosome4)
 		if err != nil {
@@ -70,4 +84,22 @@ func currentProfile(ps []phenolink.Profile, id string) phenolink.Profile {
 		}
 	}
 	return defaultProfile(ps)
+}
+
+// loadGenotypeCard reads the profile's record info and newest job.
+func loadGenotypeCard(r *http.Request, genotypes phenolink.GenotypeStore, queue phenolink.JobQueue, profileID string) (*genotypeCard, error) {
+	c := &genotypeCard{}
+	var err error
+	if c.Job, c.Busy, err = latestGenomeJob(r, queue, profileID); err != nil {
+		return nil, err
+	}
+	info, err := genotypes.Genome(r.Context(), profileID)
+	switch {
+	case phenolink.ErrorCode(err) == phenolink.ENOTFOUND:
+	case err != nil:
+		return nil, err
+	default:
+		c.Genome = &info
+	}
+	return c, nil
 }

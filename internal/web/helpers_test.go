@@ -97,7 +97,15 @@ func testBox(t testing.TB) *secretbox.Box {
 // newSQLite opens a migrated SQLite store in t's temporary directory.
 func newSQLite(t testing.TB) store {
 	t.Helper()
-	db, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "phenolink.db"), sqlite.Options{Box: testBox(t)})
+	db, _ := newSQLiteAt(t)
+	return db
+}
+
+// newSQLiteAt is newSQLite that also returns the database file's path.
+func newSQLiteAt(t testing.TB) (store, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "phenolink.db")
+	db, err := sqlite.Open(t.Context(), path, sqlite.Options{Box: testBox(t)})
 	if err != nil {
 		t.Fatalf("sqlite.Open: %v", err)
 	}
@@ -105,13 +113,20 @@ func newSQLite(t testing.TB) store {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatalf("sqlite Migrate: %v", err)
 	}
-	return db
+	return db, path
 }
 
 // newPostgres opens a migrated Postgres store on a fresh schema of the
 // server named by TEST_DATABASE_URL (default: local). It skips only when
 // the variable is "off"; an unreachable server fails the test.
 func newPostgres(t testing.TB) store {
+	t.Helper()
+	db, _ := newPostgresAt(t)
+	return db
+}
+
+// newPostgresAt is newPostgres that also returns the URL of its schema.
+func newPostgresAt(t testing.TB) (store, string) {
 	t.Helper()
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
@@ -157,7 +172,7 @@ func newPostgres(t testing.TB) store {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatalf("postgres Migrate: %v", err)
 	}
-	return db
+	return db, u.String()
 }
 
 // newTestApp starts Phenolink on an httptest server.

@@ -17,7 +17,7 @@ func addMiddleware(mux *http.ServeMux, log *slog.Logger, s Settings, m *httpMetr
 		h = countSQL(h)
 	}
 	h = crossOriginProtection(pages)(h)
-	h = limitBody(s.MaxBodyBytes)(h)
+	h = limitBody(s.MaxBodyBytes, map[string]int64{genotypeUploadPath: maxUploadBytes})(h)
 	h = limitConcurrency(s.MaxConcurrentRequests)(h)
 	h = securityHeaders(s)(h)
 	if s.Production {

@@ -5,13 +5,19 @@ import (
 )
 
 // limitBody cuts request bodies off at max bytes; a handler reading past it
-// gets an *http.MaxBytesError, which the error page turns into 413.
-func limitBody(max int64) func(http.Handler) http.Handler {
+// gets an *http.MaxBytesError, which the error page turns into 413. A POST
+// to a path in larger gets that path's bound instead, for the one or two
+// routes (file uploads) that need more than every form does.
+func limitBody(defaultMax int64, larger map[string]int64) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		if max <= 0 {
+		if defaultMax <= 0 {
 			return next
 		}
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			max := defaultMax
+			if n, ok := larger[r.URL.Path]; ok && r.Method == http.MethodPost {
+				max = n
+			}
 			if r.ContentLength > max {
 				http.Error(w, "Request body too large.", http.StatusRequestEntityTooLarge)
 				return

@@ -62,6 +62,9 @@ func newRenderer(log *slog.Logger, s Settings, bundle *assets.Bundle, sessions *
 		},
 		"duration":  func(d time.Duration) string { return d.Round(time.Microsecond).String() },
 		"thousands": thousands,
+		"int64":     toInt64,
+		"mulf":      func(a, b float64) float64 { return a * b },
+		"jobPath":   jobPath,
 	}
 	embedded, err := fs.Sub(templateFS, "templates")
 	if err != nil {
@@ -201,4 +204,18 @@ func thousands(n int64) string {
 		return "-" + b.String()
 	}
 	return b.String()
+}
+
+// toInt64 converts the counts and positions pages show (int, uint32) for
+// thousands.
+func toInt64(n any) (int64, error) {
+	switch v := n.(type) {
+	case int:
+		return int64(v), nil
+	case uint32:
+		return int64(v), nil
+	case int64:
+		return v, nil
+	}
+	return 0, fmt.Errorf("int64: cannot convert %T", n)
 }

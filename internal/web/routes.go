@@ -39,7 +39,7 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	page := withSession(d.sessions, d.users, d.pages, d.log)
 	signedIn := func(h http.Handler) http.Handler { return page(requireUser(d.pages)(h)) }
 
-	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref)))
+	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref, d.genotypes, d.jobs)))
 	mux.Handle("GET /login/{$}", page(handleLogin(d.settings, d.pages, d.sessions, d.api)))
 	mux.Handle("GET /receive_code/{$}", page(handleReceiveCode(d.log, d.settings, d.pages, d.sessions, d.users, d.tokens, d.api)))
 	mux.Handle("GET /logout/{$}", page(handleLogoutConfirm(d.pages)))
@@ -48,6 +48,9 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	mux.Handle("POST /account/delete/{$}", signedIn(handleDeleteAccount(d.pages, d.sessions, d.users)))
 	mux.Handle("POST /account/refresh/{$}", signedIn(handleRefreshAccount(d.settings, d.pages, d.sessions, d.users, d.api)))
 
+	if d.genotypes != nil && d.jobs != nil {
+		addGenotypeRoutes(mux, d, signedIn)
+	}
 	addResearchRoutes(mux, d, page, signedIn)
 
 	mux.Handle("GET /_status/{$}", handleStatus(d.log, d.health))
@@ -62,6 +65,19 @@ func addRoutes(mux *http.ServeMux, d routeDeps) {
 	// The router itself redirects "/logout" to "/logout/", as the original
 	// app did; only what matches nothing at all lands here.
 	mux.Handle("/", page(http.HandlerFunc(d.pages.notFound)))
+}
+
+// addGenotypeRoutes mounts the genotype pages: upload, sync, the record,
+// its deletion and the jobs that import it.
+func addGenotypeRoutes(mux *http.ServeMux, d routeDeps, signedIn func(http.Handler) http.Handler) {
+	mux.Handle("GET /genotypes/{$}", signedIn(handleGenotypes(d.pages, d.sessions, d.users, d.genotypes, d.jobs)))
+	mux.Handle("GET "+genotypeUploadPath+"{$}", signedIn(handleUploadForm(d.pages, d.sessions, d.users)))
+	mux.Handle("POST "+genotypeUploadPath+"{$}", signedIn(handleUpload(d.pages, d.sessions, d.users, d.jobs)))
+	mux.Handle("POST /genotypes/sync/{$}", signedIn(handleSync(d.pages, d.sessions, d.users, d.jobs)))
+	mux.Handle("GET /genotypes/delete/{$}", signedIn(handleDeleteGenotypesConfirm(d.pages, d.sessions, d.users)))
+	mux.Handle("POST /genotypes/delete/{$}", signedIn(handleDeleteGenotypes(d.pages, d.sessions, d.users, d.genotypes)))
+	mux.Handle("GET /jobs/{id}/{$}", signedIn(handleJob(d.pages, d.jobs)))
+	mux.Handle("GET /jobs/{id}/status", signedIn(handleJobStatus(d.jobs)))
 }
 
 // addDebugRoutes mounts pprof explicitly, rather than through the package's
