@@ -1,8 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -12,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"phenolink/internal/synth"
 	"phenolink/internal/ttamsim"
 )
 
@@ -205,4 +208,56 @@ func e2eSignIn(t *testing.T, c *http.Client, loginURL string) string {
 	}
 	t.Fatalf("no authorize form at %s:\n%s", authURL, page)
 	return ""
+}
+
+// TestEndToEndUploadIsImported runs the real program, uploads a raw-data
+// file and waits for the program's own job runner to store it, so the
+// runner's wiring is what is tested.
+func TestEndToEndUploadIsImported(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the whole program")
+	}
+	base, stop := startProgram(t, map[string]string{"SETTINGS": "local", "DATA_DIR": t.TempDir(), "ADDR": "127.0.0.1:0"})
+	defer stop()
+	c := e2eBrowser(t)
+	e2eSignIn(t, c, base+"login/")
+
+	key, err := synth.Markers(3, 5_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var file bytes.Buffer
+	if err := synth.WriteRawFile(&file, key, synth.NewIndividual(3, 0, synth.FullChip()).Genome(key), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	fw, _ := mw.CreateFormFile("file", "genome.txt")
+	fw.Write(file.Bytes())
+	mw.Close()
+	req, _ := http.NewRequest(http.MethodPost, base+"genotypes/upload/", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobPage := resp.Request.URL.String()
+	if !strings.Contains(e2eBody(t, resp), "data-poll-url") {
+		t.Fatalf("the upload did not lead to a job page: %s", jobPage)
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		status := e2eGet(t, c, jobPage+"status")
+		if strings.Contains(status, `"status":"done"`) {
+			break
+		}
+		if strings.Contains(status, `"status":"failed"`) || time.Now().After(deadline) {
+			t.Fatalf("job status = %s", status)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if page := e2eGet(t, c, base+"genotypes/"); !strings.Contains(page, "Uploaded raw-data file") {
+		t.Errorf("My genotypes after the import:\n%s", page)
+	}
 }

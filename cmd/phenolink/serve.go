@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +16,8 @@ import (
 
 	"phenolink/internal/assets"
 	"phenolink/internal/config"
+	"phenolink/internal/importer"
+	"phenolink/internal/jobs"
 	"phenolink/internal/secretbox"
 	"phenolink/internal/web"
 )
@@ -83,6 +86,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
+	// Jobs run beside the server; the runner is stopped after the server
+	// has drained, so that an import started by a last request still runs
+	// to its end or is handed back to the queue for another process.
+	jobsCtx, stopJobs := context.WithCancel(context.WithoutCancel(ctx))
+	jobsDone := make(chan error, 1)
+	go func() { jobsDone <- app.runner.Run(jobsCtx) }()
+	defer func() {
+		stopJobs()
+		if err := <-jobsDone; err != nil {
+			log.Error("job runner", "err", err)
+		}
+	}()
+
 	select {
 	case err := <-served:
 		return fmt.Errorf("serve: %w", err)
@@ -108,6 +124,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 // way out.
 type app struct {
 	handler http.Handler
+	runner  jobs.Runner
 	db      store
 	apiURL  string
 	closers []func() error // closed in reverse order
@@ -197,18 +214,35 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 		return nil, fmt.Errorf("serve: registering runtime metrics: %w", err)
 	}
 	h, err := web.NewServer(web.Deps{
-		Logger:   log,
-		Settings: settings,
-		Users:    db,
-		Tokens:   db,
-		Sessions: db,
-		Health:   db,
-		Assets:   bundle,
-		Registry: reg,
+		Logger:    log,
+		Settings:  settings,
+		Users:     db,
+		Tokens:    db,
+		Sessions:  db,
+		Health:    db,
+		Assets:    bundle,
+		Registry:  reg,
+		Genotypes: db,
+		Jobs:      db,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
+	im, err := importer.New(importer.Deps{
+		Genomes: db,
+		Tokens:  db,
+		API: importer.API{
+			URL:          settings.APIURL,
+			ClientID:     settings.ClientID,
+			ClientSecret: settings.ClientSecret,
+			RedirectURL:  strings.TrimRight(cfg.BaseURL, "/") + "/receive_code/",
+		},
+		Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("serve: %w", err)
+	}
+	a.runner = jobs.Runner{Queue: db, Handlers: im.Handlers(), Logger: log, PollInterval: jobPollInterval}
 	if e.hooks.wrapHandler != nil {
 		h = e.hooks.wrapHandler(h)
 	}
@@ -229,6 +263,11 @@ func listenURL(addr net.Addr) string {
 	}
 	return "http://" + net.JoinHostPort(host, port) + "/"
 }
+
+// jobPollInterval is how long an idle runner waits before looking for work
+// again: short enough that an upload's import starts at once, and one
+// cheap query per tick.
+const jobPollInterval = 200 * time.Millisecond
 
 // sessionCleanupInterval is how often expired sessions are deleted; they
 // are already ignored when read, so this only bounds the table's size.

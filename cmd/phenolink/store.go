@@ -20,6 +20,8 @@ type store interface {
 	phenolink.TokenStore
 	phenolink.SessionStore
 	phenolink.HealthChecker
+	phenolink.GenotypeStore
+	phenolink.JobQueue
 	Migrate(ctx context.Context) error
 	SchemaStatus(ctx context.Context) (current, latest int64, err error)
 	DeleteExpiredSessions(ctx context.Context) (int64, error)
