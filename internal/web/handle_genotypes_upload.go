@@ -131,6 +131,9 @@ func stageGenome(profileID string, g *rawfile.Genome) ([]byte, error) {
 	for i, m := range g.Markers {
 		markers[i] = phenolink.Marker{ID: m.ID, Chrom: m.Chrom, Pos: m.Pos}
 	}
+	// The parser's column is as large as the copy; letting it go before
+	// encoding keeps a full-size upload's peak memory down.
+	g.Markers = nil
 	staged := phenolink.StagedGenome{
 		Info: phenolink.GenomeInfo{
 			ProfileID: profileID,

@@ -7,11 +7,13 @@
 import { enableConfirm } from "./confirm.js";
 import { enableAutosubmit } from "./autosubmit.js";
 import { enablePolling } from "./poll.js";
+import { enableDropzones } from "./dropzone.js";
 
 function start() {
   enableConfirm(document);
   enableAutosubmit(document);
   enablePolling(document);
+  enableDropzones(document);
 }
 
 if (document.readyState === "loading") {
