@@ -117,7 +117,7 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Templa
 
 // requiredPages are the pages the handlers render; checking them at start
 // turns a missing file into a start-up error instead of a 500 later.
-var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "logout"}
+var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "logout", "genotypes", "genotypes_upload", "genotypes_delete", "job"}
 
 // view is what every page template receives: the page's own data under
 // .Page and what the layout needs around it.
