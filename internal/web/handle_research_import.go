@@ -98,7 +98,7 @@ func handleImport(pages *renderer, sessions *scs.SessionManager, phenotypes phen
 			pages.error(w, r, err)
 			return
 		}
-		if err := recordAudit(r, phenotypes, "import.phenotypes", fmt.Sprintf("%d values of %d profiles", len(values), countProfiles(values))); err != nil {
+		if err := recordAudit(r, phenotypes, "import.phenotypes", fmt.Sprintf("%d values; profiles: %d", len(values), countProfiles(values))); err != nil {
 			pages.error(w, r, err)
 			return
 		}

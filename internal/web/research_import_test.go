@@ -69,7 +69,7 @@ func TestImportStoresEveryRowOrNoneAndNamesBadLines(t *testing.T) {
 			t.Errorf("audit after import = %v", got)
 		}
 		_, page = get(t, c, app.URL+"/research/audit/")
-		if !strings.Contains(page, "import.phenotypes") || !strings.Contains(page, "2 values of 1 profiles") {
+		if !strings.Contains(page, "import.phenotypes") || !strings.Contains(page, "2 values; profiles: 1") {
 			t.Errorf("audit page lacks the import:\n%s", page)
 		}
 	})
