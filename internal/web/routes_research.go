@@ -4,8 +4,14 @@ import "net/http"
 
 // addResearchRoutes mounts the consent, survey and research pages. page
 // wraps a handler with the session; signedIn also requires a signed-in user.
-// Research pages also require the researcher role.
+// Research pages also require the researcher role. page is unused: every
+// research page needs an account.
 func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http.Handler) http.Handler) {
+	if d.phenotypes == nil || d.scans == nil || d.markers == nil || d.jobs == nil || d.genotypes == nil {
+		// A server wired without the research stores has no research
+		// pages, rather than pages that fail on every request.
+		return
+	}
 	researcher := func(h http.Handler) http.Handler {
 		return signedIn(requireResearcher(d.pages, d.phenotypes)(h))
 	}
