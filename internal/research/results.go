@@ -1,0 +1,205 @@
+package research
+
+import (
+	"context"
+	"fmt"
+
+	"phenolink/internal/phenolink"
+)
+
+// MaxPhenotypes bounds the phenotypes one request names.
+const MaxPhenotypes = 64
+
+// Service computes per-SNP results from the stores.
+type Service struct {
+	Markers    phenolink.MarkerCallReader
+	Phenotypes phenolink.PhenotypeStore
+	// MinGroupSize is k; zero means DefaultMinGroupSize. Below 2 is refused:
+	// a group of one would show a person's own value.
+	MinGroupSize int
+}
+
+// cohort is one phenotype's consenting people with a value, in profile id
+// order, and each one's row in the calls read.
+type cohort struct {
+	phenotype phenolink.Phenotype
+	values    []float64
+	rows      []int
+}
+
+// Results returns the report for the marker ids snps (as ParseSNPs returns
+// them) and the phenotypes phenotypeIDs; no phenotype ids means every
+// catalog phenotype that some consenting profile has a value of. Ids not in
+// the marker index are listed in Report.Unknown; an id not in the catalog is
+// an ENOTFOUND error naming it, and nothing is computed.
+func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Report, error) {
+	k, err := s.minGroupSize()
+	if err != nil {
+		return nil, err
+	}
+	snps, err = checkSNPs(snps)
+	if err != nil {
+		return nil, err
+	}
+	phenotypes, err := s.phenotypes(ctx, phenotypeIDs)
+	if err != nil {
+		return nil, err
+	}
+	markers, err := s.Markers.FindMarkers(ctx, snps)
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
+	}
+	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
+	cohorts, rows, err := s.cohorts(ctx, phenotypes, len(phenotypeIDs) == 0)
+	if err != nil {
+		return nil, err
+	}
+	if len(markers) == 0 || len(cohorts) == 0 {
+		return report, nil
+	}
+	calls, err := s.readCalls(ctx, markers, rows)
+	if err != nil {
+		return nil, err
+	}
+	byPhenotype := make([][]Table, len(cohorts))
+	for i, c := range cohorts {
+		if byPhenotype[i], err = tables(ctx, c, markers, calls, k); err != nil {
+			return nil, fmt.Errorf("research.Results: phenotype %q: %w", c.phenotype.ID, err)
+		}
+	}
+	for j := range markers {
+		for i := range cohorts {
+			report.Tables = append(report.Tables, byPhenotype[i][j])
+		}
+	}
+	return report, nil
+}
+
+func (s *Service) minGroupSize() (int, error) {
+	switch k := s.MinGroupSize; {
+	case k == 0:
+		return DefaultMinGroupSize, nil
+	case k < 2:
+		return 0, fmt.Errorf("research: minimum group size %d is below 2, which would show single people", k)
+	default:
+		return k, nil
+	}
+}
+
+// checkSNPs bounds and de-duplicates ids that did not come through
+// ParseSNPs.
+func checkSNPs(snps []string) ([]string, error) {
+	out := make([]string, 0, len(snps))
+	seen := make(map[string]bool, len(snps))
+	for _, id := range snps {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	switch {
+	case len(out) == 0:
+		return nil, phenolink.Errorf(phenolink.EINVALID, "Enter at least one marker id, such as rs53576.")
+	case len(out) > MaxSNPs:
+		return nil, phenolink.Errorf(phenolink.EINVALID, "%d marker ids is too many: enter at most %d at a time.", len(out), MaxSNPs)
+	}
+	return out, nil
+}
+
+// phenotypes returns the catalog entries of ids, without repeats, or the
+// whole catalog when ids is empty.
+func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phenotype, error) {
+	if len(ids) == 0 {
+		all, err := s.Phenotypes.Phenotypes(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("research.Results: reading the catalog: %w", err)
+		}
+		return all, nil
+	}
+	if len(ids) > MaxPhenotypes {
+		return nil, phenolink.Errorf(phenolink.EINVALID, "%d phenotypes is too many: choose at most %d at a time.", len(ids), MaxPhenotypes)
+	}
+	var out []phenolink.Phenotype
+	seen := make(map[string]bool, len(ids))
+	for _, id := range ids {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		p, err := s.Phenotypes.Phenotype(ctx, id)
+		if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
+			return nil, phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog: pick one from the list.", id)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("research.Results: reading phenotype %q: %w", id, err)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// cohorts reads each phenotype's consenting values and numbers the
+// profiles they name: rows maps a profile id to its row of calls. With
+// skipEmpty, phenotypes nobody has a value of are dropped.
+func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype, skipEmpty bool) ([]cohort, map[string]int, error) {
+	rows := map[string]int{}
+	var out []cohort
+	for _, p := range phenotypes {
+		vals, err := s.Phenotypes.CohortValues(ctx, p.ID)
+		if err != nil {
+			return nil, nil, fmt.Errorf("research.Results: reading the values of %q: %w", p.ID, err)
+		}
+		if skipEmpty && len(vals) == 0 {
+			continue
+		}
+		c := cohort{phenotype: p, values: make([]float64, len(vals)), rows: make([]int, len(vals))}
+		for i, v := range vals {
+			c.values[i] = v.Value
+			r, ok := rows[v.ProfileID]
+			if !ok {
+				r = len(rows)
+				rows[v.ProfileID] = r
+			}
+			c.rows[i] = r
+		}
+		out = append(out, c)
+	}
+	return out, rows, nil
+}
+
+// readCalls reads the markers' calls of the profiles in rows, in one pass
+// over the stored records: row r's call at marker j is calls[r*len(markers)+j].
+// Profiles without a stored record keep NotOnChip.
+func (s *Service) readCalls(ctx context.Context, markers []phenolink.IndexedMarker, rows map[string]int) ([]phenolink.Call, error) {
+	m := len(markers)
+	positions := make([]int, m)
+	for j, mk := range markers {
+		positions[j] = mk.Index
+	}
+	calls := make([]phenolink.Call, len(rows)*m)
+	err := s.Markers.CallsAt(ctx, positions, func(profileID string, got []phenolink.Call) error {
+		if r, ok := rows[profileID]; ok {
+			copy(calls[r*m:(r+1)*m], got)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: reading calls: %w", err)
+	}
+	return calls, nil
+}
+
+// unknownIDs returns the ids FindMarkers did not find, in the order asked.
+func unknownIDs(ids []string, found []phenolink.IndexedMarker) []string {
+	known := make(map[string]bool, len(found))
+	for _, m := range found {
+		known[m.ID] = true
+	}
+	var out []string
+	for _, id := range ids {
+		if !known[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}
