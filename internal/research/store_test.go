@@ -1,0 +1,178 @@
+package research
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"phenolink/internal/phenolink"
+)
+
+// memStore keeps a catalog, values, consent and genomes in memory, with
+// the orderings and consent filter the stores promise.
+type memStore struct {
+	phenolink.PhenotypeStore // methods research does not call panic if called
+
+	catalog   []phenolink.Phenotype
+	values    map[string]map[string]float64 // phenotype id -> profile id -> value
+	withdrawn map[string]bool               // profiles whose user withdrew consent
+	index     []phenolink.Marker
+	genomes   map[string][]phenolink.Call
+	nextID    int
+}
+
+func newMemStore() *memStore {
+	return &memStore{
+		catalog:   phenolink.DefaultPhenotypes(),
+		values:    map[string]map[string]float64{},
+		withdrawn: map[string]bool{},
+		genomes:   map[string][]phenolink.Call{},
+	}
+}
+
+func (s *memStore) Phenotypes(ctx context.Context) ([]phenolink.Phenotype, error) {
+	return slices.Clone(s.catalog), nil
+}
+
+func (s *memStore) Phenotype(ctx context.Context, id string) (phenolink.Phenotype, error) {
+	for _, p := range s.catalog {
+		if p.ID == id {
+			return p, nil
+		}
+	}
+	return phenolink.Phenotype{}, phenolink.Errorf(phenolink.ENOTFOUND, "no phenotype %q", id)
+}
+
+func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
+	var out []phenolink.PhenotypeValue
+	for profile, v := range s.values[phenotypeID] {
+		if !s.withdrawn[profile] {
+			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: v, Source: phenolink.ValueSourceSurvey})
+		}
+	}
+	slices.SortFunc(out, func(a, b phenolink.PhenotypeValue) int { return strings.Compare(a.ProfileID, b.ProfileID) })
+	return out, nil
+}
+
+func (s *memStore) FindMarkers(ctx context.Context, ids []string) ([]phenolink.IndexedMarker, error) {
+	var out []phenolink.IndexedMarker
+	for _, id := range ids {
+		for i, m := range s.index {
+			if m.ID == id {
+				out = append(out, phenolink.IndexedMarker{Marker: m, Index: i})
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) CallsAt(ctx context.Context, positions []int, fn func(profileID string, calls []phenolink.Call) error) error {
+	ids := make([]string, 0, len(s.genomes))
+	for id := range s.genomes {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	calls := make([]phenolink.Call, len(positions))
+	for _, id := range ids {
+		rec := s.genomes[id]
+		for i, p := range positions {
+			calls[i] = phenolink.NotOnChip
+			if p < len(rec) {
+				calls[i] = rec[p]
+			}
+		}
+		if err := fn(id, calls); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// marker adds a marker to the index (once) and returns its position.
+func (s *memStore) marker(id string, chrom phenolink.Chromosome) int {
+	for i, m := range s.index {
+		if m.ID == id {
+			return i
+		}
+	}
+	s.index = append(s.index, phenolink.Marker{ID: id, Chrom: chrom, Pos: uint32(1000 + len(s.index))})
+	return len(s.index) - 1
+}
+
+// person adds a new profile with call at marker id (on chromosome 1 unless
+// the marker exists) and its value of phenotype; it returns the profile id.
+func (s *memStore) person(t testing.TB, markerID, call, phenotype string, value float64) string {
+	t.Helper()
+	s.nextID++
+	profile := fmt.Sprintf("p%05d", s.nextID)
+	s.setCall(t, profile, markerID, call)
+	s.setValue(profile, phenotype, value)
+	return profile
+}
+
+// group adds one person per value, all with call.
+func (s *memStore) group(t testing.TB, markerID, call, phenotype string, values ...float64) []string {
+	var ids []string
+	for _, v := range values {
+		ids = append(ids, s.person(t, markerID, call, phenotype, v))
+	}
+	return ids
+}
+
+func (s *memStore) setCall(t testing.TB, profile, markerID, call string) {
+	t.Helper()
+	c, err := phenolink.ParseCall(call)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pos := s.marker(markerID, 1)
+	rec := s.genomes[profile]
+	for len(rec) <= pos {
+		rec = append(rec, phenolink.NotOnChip)
+	}
+	rec[pos] = c
+	s.genomes[profile] = rec
+}
+
+func (s *memStore) setValue(profile, phenotype string, v float64) {
+	if s.values[phenotype] == nil {
+		s.values[phenotype] = map[string]float64{}
+	}
+	s.values[phenotype][profile] = v
+}
+
+// remove deletes a profile's genome and values, as if it never existed.
+func (s *memStore) remove(profiles ...string) {
+	for _, p := range profiles {
+		delete(s.genomes, p)
+		for _, vals := range s.values {
+			delete(vals, p)
+		}
+	}
+}
+
+func (s *memStore) service(k int) *Service {
+	return &Service{Markers: s, Phenotypes: s, MinGroupSize: k}
+}
+
+// results runs Results and fails the test on error.
+func results(t testing.TB, s *Service, snps []string, phenotypes ...string) *Report {
+	t.Helper()
+	r, err := s.Results(context.Background(), snps, phenotypes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// onlyTable returns the report's single table.
+func onlyTable(t testing.TB, r *Report) Table {
+	t.Helper()
+	if len(r.Tables) != 1 {
+		t.Fatalf("got %d tables, want 1", len(r.Tables))
+	}
+	return r.Tables[0]
+}
