@@ -107,7 +107,7 @@ func (s *memStore) marker(id string, chrom phenolink.Chromosome) int {
 func (s *memStore) person(t testing.TB, markerID, call, phenotype string, value float64) string {
 	t.Helper()
 	s.nextID++
-	profile := fmt.Sprintf("p%05d", s.nextID)
+	profile := fmtProfile(s.nextID)
 	s.setCall(t, profile, markerID, call)
 	s.setValue(profile, phenotype, value)
 	return profile
@@ -176,3 +176,6 @@ func onlyTable(t testing.TB, r *Report) Table {
 	}
 	return r.Tables[0]
 }
+
+// fmtProfile names the profile numbered n, so that ids sort as numbered.
+func fmtProfile(n int) string { return fmt.Sprintf("p%05d", n) }
