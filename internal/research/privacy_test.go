@@ -144,7 +144,7 @@ func TestLeftOut(t *testing.T) {
 		{[]int{1, 1}, 5, 0},    // 2 pins both to 1
 		{[]int{2, 2, 2}, 5, 6}, // 6 to 9 leave each of three any size
 		{[]int{4, 4, 4}, 5, 0},
-		{[]int{1, 1}, 2, 2},    // with k = 2 a hidden group has 1 anyway
+		{[]int{1, 1}, 2, 2}, // with k = 2 a hidden group has 1 anyway
 	} {
 		if got := leftOutShown(tc.hidden, tc.k); got != tc.want {
 			t.Errorf("leftOutShown(%v, %d) = %d, want %d", tc.hidden, tc.k, got, tc.want)
