@@ -3,6 +3,8 @@ package research
 import (
 	"context"
 	"fmt"
+	"runtime"
+	"sync"
 
 	"phenolink/internal/phenolink"
 )
@@ -61,11 +63,9 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 	if err != nil {
 		return nil, err
 	}
-	byPhenotype := make([][]Table, len(cohorts))
-	for i, c := range cohorts {
-		if byPhenotype[i], err = tables(ctx, c, markers, calls, k); err != nil {
-			return nil, fmt.Errorf("research.Results: phenotype %q: %w", c.phenotype.ID, err)
-		}
+	byPhenotype, err := allTables(ctx, cohorts, markers, calls, k)
+	if err != nil {
+		return nil, err
 	}
 	for j := range markers {
 		for i := range cohorts {
@@ -73,6 +73,29 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 		}
 	}
 	return report, nil
+}
+
+// allTables builds every cohort's tables, cohorts in parallel: each costs
+// its regressions' set-up over the whole cohort.
+func allTables(ctx context.Context, cohorts []cohort, markers []phenolink.IndexedMarker, calls []phenolink.Call, k int) ([][]Table, error) {
+	out := make([][]Table, len(cohorts))
+	errs := make([]error, len(cohorts))
+	slots := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, c := range cohorts {
+		wg.Go(func() {
+			slots <- struct{}{}
+			defer func() { <-slots }()
+			out[i], errs[i] = tables(ctx, c, markers, calls, k)
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			return nil, fmt.Errorf("research.Results: phenotype %q: %w", cohorts[i].phenotype.ID, err)
+		}
+	}
+	return out, nil
 }
 
 func (s *Service) minGroupSize() (int, error) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 	"testing"
 
 	"phenolink/internal/phenolink"
@@ -17,6 +16,7 @@ type memStore struct {
 
 	catalog   []phenolink.Phenotype
 	values    map[string]map[string]float64 // phenotype id -> profile id -> value
+	sorted    map[string][]string           // phenotype id -> its profile ids in order, once asked
 	withdrawn map[string]bool               // profiles whose user withdrew consent
 	index     []phenolink.Marker
 	genomes   map[string][]phenolink.Call
@@ -27,6 +27,7 @@ func newMemStore() *memStore {
 	return &memStore{
 		catalog:   phenolink.DefaultPhenotypes(),
 		values:    map[string]map[string]float64{},
+		sorted:    map[string][]string{},
 		withdrawn: map[string]bool{},
 		genomes:   map[string][]phenolink.Call{},
 	}
@@ -46,13 +47,20 @@ func (s *memStore) Phenotype(ctx context.Context, id string) (phenolink.Phenotyp
 }
 
 func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
+	ids, ok := s.sorted[phenotypeID]
+	if !ok {
+		for profile := range s.values[phenotypeID] {
+			ids = append(ids, profile)
+		}
+		slices.Sort(ids)
+		s.sorted[phenotypeID] = ids
+	}
 	var out []phenolink.PhenotypeValue
-	for profile, v := range s.values[phenotypeID] {
+	for _, profile := range ids {
 		if !s.withdrawn[profile] {
-			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: v, Source: phenolink.ValueSourceSurvey})
+			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: s.values[phenotypeID][profile], Source: phenolink.ValueSourceSurvey})
 		}
 	}
-	slices.SortFunc(out, func(a, b phenolink.PhenotypeValue) int { return strings.Compare(a.ProfileID, b.ProfileID) })
 	return out, nil
 }
 
@@ -142,6 +150,7 @@ func (s *memStore) setValue(profile, phenotype string, v float64) {
 		s.values[phenotype] = map[string]float64{}
 	}
 	s.values[phenotype][profile] = v
+	delete(s.sorted, phenotype)
 }
 
 // remove deletes a profile's genome and values, as if it never existed.
@@ -151,6 +160,7 @@ func (s *memStore) remove(profiles ...string) {
 		for _, vals := range s.values {
 			delete(vals, p)
 		}
+		clear(s.sorted)
 	}
 }
 

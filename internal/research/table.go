@@ -22,6 +22,13 @@ var testOptions = association.Options{Convention: association.PLINK1Linear, Firt
 // them), and tests the testable ones in one association scan.
 func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, calls []phenolink.Call, k int) ([]Table, error) {
 	out := make([]Table, len(markers))
+	// People in order of their values, so that each group's values come
+	// out sorted for its median without a sort per group.
+	byValue := make([]int, len(c.values))
+	for i := range byValue {
+		byValue[i] = i
+	}
+	slices.SortFunc(byValue, func(a, b int) int { return cmp.Compare(c.values[a], c.values[b]) })
 	var tests []*association.Marker
 	var testAt []int
 	for j, mk := range markers {
@@ -33,7 +40,7 @@ func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, ca
 			col[i] = calls[r*len(markers)+j]
 		}
 		out[j] = Table{Marker: mk, Phenotype: c.phenotype}
-		if am := fillGroups(&out[j], c.values, col, k); am != nil {
+		if am := fillGroups(&out[j], c.values, byValue, col, k); am != nil {
 			tests = append(tests, am)
 			testAt = append(testAt, j)
 		}
@@ -62,9 +69,9 @@ func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, ca
 }
 
 // fillGroups fills t's groups, N, LeftOut and Note from the people's
-// values and calls, and returns the marker record to test, or nil when t
+// values (byValue orders them) and calls, and returns the marker record to test, or nil when t
 // cannot be tested (its Note says why).
-func fillGroups(t *Table, values []float64, calls []phenolink.Call, k int) *association.Marker {
+func fillGroups(t *Table, values []float64, byValue []int, calls []phenolink.Call, k int) *association.Marker {
 	var counts [256]int
 	total := 0
 	for _, call := range calls {
@@ -91,9 +98,15 @@ func fillGroups(t *Table, values []float64, calls []phenolink.Call, k int) *asso
 	}
 	t.LeftOut = leftOutShown(hiddenSizes, k)
 	binary := t.Phenotype.Kind == phenolink.Binary
-	for call, n := range counts {
-		if n >= k {
-			t.Groups = append(t.Groups, summarise(phenolink.Call(call), values, calls, binary))
+	var sorted [256][]float64
+	for _, i := range byValue {
+		if c := calls[i]; c.IsCalled() && counts[c] >= k {
+			sorted[c] = append(sorted[c], values[i])
+		}
+	}
+	for call, v := range sorted {
+		if v != nil {
+			t.Groups = append(t.Groups, summarise(phenolink.Call(call), v, binary))
 		}
 	}
 	setDosages(t.Groups, "", "")
@@ -293,16 +306,10 @@ func sortGroups(groups []Group) {
 	})
 }
 
-// summarise returns the shown group of people with call.
-func summarise(call phenolink.Call, values []float64, calls []phenolink.Call, binary bool) Group {
-	g := Group{Genotype: call.String()}
-	var v []float64
-	for i, c := range calls {
-		if c == call {
-			v = append(v, values[i])
-		}
-	}
-	g.N = len(v)
+// summarise returns the shown group of people with call, whose values v
+// are sorted.
+func summarise(call phenolink.Call, v []float64, binary bool) Group {
+	g := Group{Genotype: call.String(), N: len(v)}
 	if binary {
 		for _, x := range v {
 			if x == 1 {
@@ -325,7 +332,6 @@ func summarise(call phenolink.Call, values []float64, calls []phenolink.Call, bi
 		}
 		g.SD = math.Sqrt(ss / float64(g.N-1))
 	}
-	slices.Sort(v)
 	mid := g.N / 2
 	g.Median = v[mid]
 	if g.N%2 == 0 {
