@@ -1,0 +1,99 @@
+package research
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"phenolink/internal/phenolink"
+	"phenolink/internal/sqlite"
+)
+
+// TestResultsOnSQLite checks that the SQLite adapter gives the results the
+// in-memory store gives for the same people, before and after some of them
+// withdraw consent.
+func TestResultsOnSQLite(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "research.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	mem := newMemStore()
+	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}, {ID: "rs2", Chrom: phenolink.ChromosomeX, Pos: 200}}
+	for _, m := range markers {
+		mem.marker(m.ID, m.Chrom)
+	}
+	autosomal := []string{"AA", "AG", "GG", "AG", "GG", "GG", "CC"}
+	onX := []string{"A", "G", "AA", "AG", "GG", "G"}
+	var values []phenolink.PhenotypeValue
+	for i := range 60 {
+		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
+		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user, IsGenotyped: true}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
+			t.Fatal(err)
+		}
+		calls := []string{autosomal[i%len(autosomal)], onX[i%len(onX)]}
+		if i%11 == 0 {
+			calls[0] = "--"
+		}
+		if i%13 != 5 { // a few profiles have values but no genome
+			var packed []phenolink.Call
+			for j, c := range calls {
+				mem.setCall(t, profile, markers[j].ID, c)
+				packed = append(packed, mem.genomes[profile][j])
+			}
+			info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+			if _, err := db.SaveGenome(ctx, info, markers, packed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		height, chrono := float64(1500+7*i%300), float64(i%3%2)
+		mem.setValue(profile, "height_mm", height)
+		mem.setValue(profile, "chronotype", chrono)
+		values = append(values,
+			phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: height, Source: phenolink.ValueSourceSurvey},
+			phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "chronotype", Value: chrono, Source: phenolink.ValueSourceSurvey})
+	}
+	if err := db.SavePhenotypeValues(ctx, values); err != nil {
+		t.Fatal(err)
+	}
+	onDB := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}
+	snps := []string{"rs2", "rs404", "rs1"}
+	compare := func(stage string) {
+		t.Helper()
+		got, want := results(t, onDB, snps), results(t, mem.service(5), snps)
+		if !slices.Equal(got.Unknown, want.Unknown) || len(got.Tables) != len(want.Tables) {
+			t.Fatalf("%s: SQLite unknown %q, %d tables; in memory %q, %d", stage, got.Unknown, len(got.Tables), want.Unknown, len(want.Tables))
+		}
+		for i, g := range got.Tables {
+			w := want.Tables[i]
+			if g.Marker.ID != w.Marker.ID || g.Phenotype.ID != w.Phenotype.ID || g.N != w.N || g.LeftOut != w.LeftOut ||
+				!slices.Equal(g.Groups, w.Groups) || !sameTest(g.Test, w.Test) || g.Note != w.Note {
+				t.Errorf("%s: SQLite table %+v %+v\nin memory %+v %+v", stage, g, g.Test, w, w.Test)
+			}
+		}
+		if len(got.Tables) != 4 || got.Tables[0].Test == nil {
+			t.Errorf("%s: %d tables, first test %+v; want 4 with a test", stage, len(got.Tables), got.Tables[0].Test)
+		}
+	}
+	compare("all consenting")
+	before := results(t, onDB, snps).Tables[0].N
+	for _, i := range []int{3, 4, 10, 22} {
+		if err := db.WithdrawConsent(ctx, fmt.Sprintf("u%03d", i)); err != nil {
+			t.Fatal(err)
+		}
+		mem.withdrawn[fmt.Sprintf("p%03d", i)] = true
+	}
+	compare("after withdrawals")
+	if after := results(t, onDB, snps).Tables[0].N; after != before-4 {
+		t.Errorf("after 4 withdrawals N = %d, want %d", after, before-4)
+	}
+}
