@@ -7,14 +7,17 @@
 // joins the same marker index instead of adding markers nobody else has.
 //
 // The cohort is a pure function of Options: Cohort describes it, including
-// each participant's planted trait values, and Seed stores it. Phenotypes
-// and consent are not stored yet; the stores for them will take their
-// values from Participant, so seeding them needs no new randomness.
+// each participant's planted trait values, sex and year of birth, and Seed
+// stores it with each participant's consent. SeedScan then starts the
+// genome-wide scan of the planted trait, so the researcher pages show the
+// planted markers at the top of a real scan.
 package demo
 
 import (
 	"context"
 	"fmt"
+	"math"
+	"time"
 
 	"phenolink/internal/phenolink"
 	"phenolink/internal/synth"
@@ -61,8 +64,9 @@ type Participant struct {
 	User       phenolink.User
 	Profile    phenolink.Profile
 	Individual synth.Individual
-	// Phenotypes holds the planted traits' values by trait id, for the
-	// phenotype store to take.
+	// Phenotypes holds the values Seed stores, by phenotype id: the
+	// planted traits, "sex" (0 female, 1 male, as the catalog codes it)
+	// and "date_of_birth" (a year), which scans use as covariates.
 	Phenotypes map[string]float64
 }
 
@@ -70,6 +74,7 @@ type Participant struct {
 type Store interface {
 	phenolink.UserStore
 	phenolink.GenotypeStore
+	phenolink.PhenotypeStore
 }
 
 // Key returns the marker key the cohort's genotypes are drawn over: the
@@ -129,12 +134,23 @@ func Cohort(opts Options, key []synth.Marker) ([]Participant, error) {
 		p.Profile = phenolink.Profile{ID: fmt.Sprintf("demo-profile-%04d", n), UserID: p.User.ID,
 			FirstName: p.User.FirstName, LastName: p.User.LastName, IsGenotyped: true}
 		for _, t := range traits {
-			p.Phenotypes[t.ID] = t.Value(ind, key)
+			// The catalog keeps height in whole millimetres.
+			p.Phenotypes[t.ID] = math.Round(t.Value(ind, key))
 		}
+		p.Phenotypes["sex"] = 0
+		if ind.Sex == synth.Male {
+			p.Phenotypes["sex"] = 1
+		}
+		p.Phenotypes["date_of_birth"] = birthYear(i)
 		out[i] = p
 	}
 	return out, nil
 }
+
+// birthYear spreads participants over sixty years of birth, 1945 to 2004,
+// without touching the genotypes' randomness: the trait does not depend
+// on age, so an age covariate only costs a degree of freedom.
+func birthYear(i int) float64 { return float64(1945 + (i*37)%60) }
 
 // chipOf spreads participants over chips roughly as 23andMe's customers
 // are: most on v5, some on v4 and v3.
@@ -148,10 +164,12 @@ func chipOf(i int) string {
 	return "v5"
 }
 
-// Seed stores the cohort: each participant's user, profile and genome.
-// Participants whose genome is already stored are skipped, so running it
-// at every start adds nothing the second time, and a seed cut off half-way
-// is finished by the next one.
+// Seed stores the cohort: each participant's user, profile, genome,
+// consent to the current text and phenotype values. Participants whose
+// genome is already stored keep it, so running Seed at every start adds
+// no genome the second time and a seed cut off half-way is finished by
+// the next one; consent missing or given to an older text is given again,
+// and the values are written again (the same values, so nothing changes).
 func Seed(ctx context.Context, s Store, opts Options) error {
 	key, err := Key(opts)
 	if err != nil {
@@ -166,25 +184,91 @@ func Seed(ctx context.Context, s Store, opts Options) error {
 		markers[i] = phenolink.Marker{ID: m.ID, Chrom: phenolink.Chromosome(m.Chrom), Pos: m.Pos}
 	}
 	calls := make([]phenolink.Call, 0, len(key))
+	values := make([]phenolink.PhenotypeValue, 0, 3*len(people))
 	for _, p := range people {
-		_, err := s.Genome(ctx, p.Profile.ID)
+		if err := seedGenome(ctx, s, p, key, markers, &calls); err != nil {
+			return fmt.Errorf("demo.Seed(%s): %w", p.User.ID, err)
+		}
+		c, err := s.Consent(ctx, p.User.ID)
 		switch {
-		case err == nil:
-			continue
-		case phenolink.ErrorCode(err) != phenolink.ENOTFOUND:
-			return fmt.Errorf("demo.Seed: %w", err)
-		}
-		if err := s.SaveUser(ctx, p.User, []phenolink.Profile{p.Profile}); err != nil {
+		case err == nil && c.Version == phenolink.ConsentVersion:
+		case err == nil || phenolink.ErrorCode(err) == phenolink.ENOTFOUND:
+			c = phenolink.Consent{UserID: p.User.ID, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText, GivenAt: time.Now()}
+			if err := s.GiveConsent(ctx, c); err != nil {
+				return fmt.Errorf("demo.Seed(%s): consent: %w", p.User.ID, err)
+			}
+		default:
 			return fmt.Errorf("demo.Seed(%s): %w", p.User.ID, err)
 		}
-		// The whole key, off-chip markers included, so the first
-		// participant lays the index out in the simulator's key order.
-		calls = p.Individual.AppendGenome(calls[:0], key)
-		info := phenolink.GenomeInfo{ProfileID: p.Profile.ID, Source: phenolink.GenomeSourceFile,
-			Build: phenolink.GenomeBuild, Chip: p.Individual.Chip.Name}
-		if _, err := s.SaveGenome(ctx, info, markers, calls); err != nil {
-			return fmt.Errorf("demo.Seed(%s): %w", p.User.ID, err)
+		for id, v := range p.Phenotypes {
+			values = append(values, phenolink.PhenotypeValue{ProfileID: p.Profile.ID, PhenotypeID: id, Value: v, Source: phenolink.ValueSourceImport})
 		}
 	}
+	if err := s.SavePhenotypeValues(ctx, values); err != nil {
+		return fmt.Errorf("demo.Seed: phenotype values: %w", err)
+	}
 	return nil
+}
+
+// seedGenome stores p's user, profile and genome unless the genome is
+// already there. calls is scratch space reused across participants.
+func seedGenome(ctx context.Context, s Store, p Participant, key []synth.Marker, markers []phenolink.Marker, calls *[]phenolink.Call) error {
+	_, err := s.Genome(ctx, p.Profile.ID)
+	switch {
+	case err == nil:
+		return nil
+	case phenolink.ErrorCode(err) != phenolink.ENOTFOUND:
+		return err
+	}
+	if err := s.SaveUser(ctx, p.User, []phenolink.Profile{p.Profile}); err != nil {
+		return err
+	}
+	// The whole key, off-chip markers included, so the first participant
+	// lays the index out in the simulator's key order.
+	*calls = p.Individual.AppendGenome((*calls)[:0], key)
+	info := phenolink.GenomeInfo{ProfileID: p.Profile.ID, Source: phenolink.GenomeSourceFile,
+		Build: phenolink.GenomeBuild, Chip: p.Individual.Chip.Name}
+	_, err = s.SaveGenome(ctx, info, markers, *calls)
+	return err
+}
+
+// Researcher is the synthetic account that starts the demo's scan: jobs
+// belong to an account, and the scan list shows who started each scan.
+var Researcher = phenolink.User{ID: "demo-researcher", FirstName: "Synthetic", LastName: "Researcher"}
+
+// ScanStore is what SeedScan writes to.
+type ScanStore interface {
+	phenolink.UserStore
+	phenolink.PhenotypeStore
+	phenolink.ScanStore
+}
+
+// SeedScan starts the genome-wide scan of the planted height, with sex as
+// a covariate, unless some scan exists already; it reports whether it
+// started one. The scan is started by Researcher, stored with the
+// researcher role, and its job runs like any researcher's.
+func SeedScan(ctx context.Context, s ScanStore) (bool, error) {
+	scans, err := s.Scans(ctx)
+	if err != nil {
+		return false, fmt.Errorf("demo.SeedScan: %w", err)
+	}
+	if len(scans) > 0 {
+		return false, nil
+	}
+	if err := s.SaveUser(ctx, Researcher, nil); err != nil {
+		return false, fmt.Errorf("demo.SeedScan: %w", err)
+	}
+	if err := s.SetRole(ctx, Researcher.ID, phenolink.RoleResearcher, true); err != nil {
+		return false, fmt.Errorf("demo.SeedScan: %w", err)
+	}
+	if _, err := s.CreateScan(ctx, Scan()); err != nil {
+		return false, fmt.Errorf("demo.SeedScan: %w", err)
+	}
+	return true, nil
+}
+
+// Scan is the scan SeedScan starts.
+func Scan() phenolink.Scan {
+	return phenolink.Scan{PhenotypeID: "height_mm", Covariates: []string{phenolink.CovariateSex},
+		MinMAF: 0.01, MinCallRate: 0.95, CreatedBy: Researcher.ID}
 }

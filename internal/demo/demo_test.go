@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/scan"
 	"phenolink/internal/sqlite"
 	"phenolink/internal/synth"
 	"phenolink/internal/ttamsim"
@@ -207,4 +208,105 @@ func BenchmarkSeedAgain(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
+}
+
+func TestSeededScanFindsThePlantedMarkersFirst(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t)
+	opts := Options{Markers: 20_000}
+	if err := Seed(t.Context(), db, opts); err != nil {
+		t.Fatal(err)
+	}
+	started, err := SeedScan(t.Context(), db)
+	if err != nil || !started {
+		t.Fatalf("SeedScan = %v, %v; want a scan started", started, err)
+	}
+	if again, err := SeedScan(t.Context(), db); err != nil || again {
+		t.Errorf("a second SeedScan = %v, %v; want nothing started", again, err)
+	}
+	scans, err := db.Scans(t.Context())
+	if err != nil || len(scans) != 1 {
+		t.Fatalf("scans %+v, %v", scans, err)
+	}
+	res, sum, err := scan.Run(t.Context(), scan.Deps{Scans: db, Genotypes: db, Phenotypes: db}, scans[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples != DefaultParticipants {
+		t.Errorf("the scan used %d samples, want all %d participants", sum.Samples, DefaultParticipants)
+	}
+	key, err := Key(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	traits, err := Traits(opts, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	planted := map[string]bool{}
+	for _, e := range traits[0].Effects {
+		planted[key[e.Marker].ID] = true
+	}
+	top := res.TopHits(len(planted))
+	for _, r := range top {
+		if !planted[r.Marker.ID] {
+			t.Errorf("top hits %v include %s (p %.3g), which has no planted effect; planted: %v", ids(top), r.Marker.ID, r.P, planted)
+		}
+	}
+}
+
+func TestSeedGivesConsentAndStoresPhenotypes(t *testing.T) {
+	t.Parallel()
+	db := openSQLite(t)
+	opts := Options{Participants: 6, Seed: 5, Markers: 3000}
+	if err := Seed(t.Context(), db, opts); err != nil {
+		t.Fatal(err)
+	}
+	key, err := Key(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	people, err := Cohort(opts, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range people {
+		c, err := db.Consent(t.Context(), p.User.ID)
+		if err != nil || c.Version != phenolink.ConsentVersion {
+			t.Errorf("%s: consent %+v, %v", p.User.ID, c, err)
+		}
+		vs, err := db.PhenotypeValues(t.Context(), p.Profile.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]float64{}
+		for _, v := range vs {
+			got[v.PhenotypeID] = v.Value
+		}
+		if len(got) != 3 || got["height_mm"] != p.Phenotypes["height_mm"] || got["sex"] != p.Phenotypes["sex"] || got["date_of_birth"] != p.Phenotypes["date_of_birth"] {
+			t.Errorf("%s: stored %v, want %v", p.Profile.ID, got, p.Phenotypes)
+		}
+		if want := float64(p.Individual.Sex - 1); got["sex"] != want {
+			t.Errorf("%s: sex %v for a %v individual", p.Profile.ID, got["sex"], p.Individual.Sex)
+		}
+	}
+	// A participant who withdrew is asked again only when seeding again,
+	// since the demo's people cannot sign in to consent themselves.
+	if err := db.WithdrawConsent(t.Context(), people[0].User.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := Seed(t.Context(), db, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Consent(t.Context(), people[0].User.ID); err != nil {
+		t.Errorf("consent after seeding again: %v", err)
+	}
+}
+
+func ids(rs []scan.Result) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Marker.ID
+	}
+	return out
 }
