@@ -126,3 +126,55 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 	}
 	return tag.RowsAffected(), nil
 }
+
+// SessionView returns the unexpired session with token together with its
+// user and the user's profiles, in one query: one row per profile, the
+// session and user repeated on each, or one row with no profile.
+func (db *DB) SessionView(ctx context.Context, token string) (phenolink.SessionView, bool, error) {
+	rows, err := db.pool.Query(ctx, `
+		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, ''), coalesce(u.first_name, ''), coalesce(u.last_name, ''),
+			coalesce(u.email, ''), u.created_at, u.updated_at,
+			p.id IS NOT NULL, coalesce(p.id, ''), coalesce(p.first_name, ''), coalesce(p.last_name, ''),
+			coalesce(p.is_genotyped, false)
+		FROM sessions s
+		LEFT JOIN users u ON u.id = s.user_id
+		LEFT JOIN profiles p ON p.user_id = u.id
+		WHERE s.token_hash = $1 AND s.expiry > now()
+		ORDER BY p.id`, tokenHash(token))
+	if err != nil {
+		return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
+	}
+	defer rows.Close()
+	var v phenolink.SessionView
+	found := false
+	for rows.Next() {
+		var (
+			data             []byte
+			hasUser, hasProf bool
+			u                phenolink.User
+			created, updated *time.Time
+			p                phenolink.Profile
+		)
+		if err := rows.Scan(&data, &hasUser, &u.ID, &u.FirstName, &u.LastName, &u.Email, &created, &updated,
+			&hasProf, &p.ID, &p.FirstName, &p.LastName, &p.IsGenotyped); err != nil {
+			return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
+		}
+		if !found {
+			found, v.Data = true, data
+			if hasUser {
+				u.CreatedAt, u.UpdatedAt = created.UTC(), updated.UTC()
+				v.User, v.Profiles = &u, []phenolink.Profile{}
+			}
+		}
+		if hasProf {
+			p.UserID = v.User.ID
+			v.Profiles = append(v.Profiles, p)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
+	}
+	return v, found, nil
+}
+
+var _ phenolink.SessionViewStore = (*DB)(nil)

@@ -214,3 +214,50 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// GenomeStatus returns the profile's stored genome and newest genome job in
+// one query. The job is picked as LatestJob per kind and then the later
+// created, so the answer matches reading them one by one.
+func (db *DB) GenomeStatus(ctx context.Context, profileID string) (phenolink.GenomeStatus, error) {
+	var (
+		s                                  phenolink.GenomeStatus
+		hasGenome, hasJob                  bool
+		g                                  = phenolink.GenomeInfo{ProfileID: profileID}
+		imported                           int64
+		j                                  phenolink.Job
+		runAfter, locked, created, updated sql.NullInt64
+	)
+	err := queryRow(ctx, db.read, `
+		SELECT g.profile_id IS NOT NULL, coalesce(g.source, ''), coalesce(g.build, 0), coalesce(g.chip, ''),
+			coalesce(g.marker_count, 0), coalesce(g.called, 0), coalesce(g.call_rate, 0),
+			coalesce(g.mismatches, 0), coalesce(g.imported_at, 0),
+			j.id IS NOT NULL, coalesce(j.id, 0), coalesce(j.kind, ''), coalesce(j.user_id, ''),
+			coalesce(j.profile_id, ''), coalesce(j.state, ''), coalesce(j.progress, 0), coalesce(j.message, ''),
+			coalesce(j.attempts, 0), coalesce(j.max_attempts, 0), j.run_after, j.locked_until, j.created_at, j.updated_at
+		FROM (SELECT ?1 AS profile_id) AS this
+		LEFT JOIN genomes g ON g.profile_id = this.profile_id
+		LEFT JOIN jobs j ON j.id = (
+			SELECT id FROM jobs WHERE id IN (
+				(SELECT max(id) FROM jobs WHERE profile_id = this.profile_id AND kind = ?2),
+				(SELECT max(id) FROM jobs WHERE profile_id = this.profile_id AND kind = ?3))
+			ORDER BY created_at DESC, id DESC LIMIT 1)`,
+		profileID, phenolink.JobImportGenome, phenolink.JobSyncGenome).
+		Scan(&hasGenome, &g.Source, &g.Build, &g.Chip, &g.MarkerCount, &g.Called, &g.CallRate, &g.Mismatches, &imported,
+			&hasJob, &j.ID, &j.Kind, &j.UserID, &j.ProfileID, &j.State, &j.Progress, &j.Message,
+			&j.Attempts, &j.MaxAttempts, &runAfter, &locked, &created, &updated)
+	if err != nil {
+		return phenolink.GenomeStatus{}, fmt.Errorf("sqlite.GenomeStatus(%q): %w", profileID, err)
+	}
+	if hasGenome {
+		g.ImportedAt = time.Unix(0, imported).UTC()
+		s.Genome = &g
+	}
+	if hasJob {
+		j.RunAfter, j.LockedUntil = fromNanos(runAfter), fromNanos(locked)
+		j.CreatedAt, j.UpdatedAt = fromNanos(created), fromNanos(updated)
+		s.Job = &j
+	}
+	return s, nil
+}
+
+var _ phenolink.GenomeStatusReader = (*DB)(nil)

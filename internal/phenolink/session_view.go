@@ -1,0 +1,48 @@
+package phenolink
+
+import "context"
+
+// SessionView is a session together with what every signed-in page shows
+// about its owner, read at once so a page costs one database round trip
+// instead of three.
+type SessionView struct {
+	Data []byte // the session's encoded data, as SessionStore.FindCtx returns it
+	// User is the account the session is signed in to, nil when it is not
+	// signed in. Profiles are that user's profiles ordered by id, empty
+	// (not nil) when the account has none.
+	User     *User
+	Profiles []Profile
+}
+
+// SessionViewStore reads a session with its user and profiles in one query.
+// A store offers it beside SessionStore and UserStore; the answers must be
+// the ones FindCtx, User and Profiles would give at the same instant.
+type SessionViewStore interface {
+	// SessionView returns the unexpired session with token; found is false
+	// when the token is unknown or expired.
+	SessionView(ctx context.Context, token string) (v SessionView, found bool, err error)
+}
+
+// GenomeStatus is a profile's stored genome and newest genome job, what a
+// summary of the profile's record shows.
+type GenomeStatus struct {
+	Genome *GenomeInfo // nil when nothing is stored
+	// Job is the newest JobImportGenome or JobSyncGenome job of the
+	// profile: the latest of each kind by id, then the later created of
+	// the two (the higher id on a tie). Nil when there is none.
+	Job *Job
+}
+
+// Busy reports whether the newest job is still waiting or running.
+func (s GenomeStatus) Busy() bool {
+	return s.Job != nil && (s.Job.State == JobQueued || s.Job.State == JobRunning)
+}
+
+// GenomeStatusReader reads a profile's GenomeStatus in one query, the same
+// answer as GenotypeStore.Genome and JobQueue.LatestJob for both genome
+// kinds would give together.
+type GenomeStatusReader interface {
+	// GenomeStatus returns the profile's status; a profile with no genome
+	// and no job, or an unknown profile, gives an empty status.
+	GenomeStatus(ctx context.Context, profileID string) (GenomeStatus, error)
+}

@@ -1,0 +1,13 @@
+package postgres
+
+import (
+	"testing"
+
+	"phenolink/internal/storetest"
+)
+
+// TestSessionView holds the one-query reads of signed-in pages to the
+// separate reads they replace.
+func TestSessionView(t *testing.T) {
+	storetest.RunSessionView(t, harness())
+}
