@@ -74,7 +74,34 @@ const scanTimeout = "15min"
 // length of the index, padded with NotOnChip, so a scan of thousands of
 // profiles allocates one record.
 func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls []phenolink.Call) error) error {
-	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+	var buf []phenolink.Call
+	err := db.scanRecords(ctx, func(n int) { buf = make([]phenolink.Call, n) }, func(profileID string, record []phenolink.Call) error {
+		copy(buf, record)
+		clear(buf[len(record):])
+		return fn(profileID, buf)
+	})
+	if err != nil {
+		return fmt.Errorf("postgres.ScanGenomes: %w", err)
+	}
+	return nil
+}
+
+// ScanGenomeRecords streams every record as stored, in profile id order
+// (byte order), from one snapshot; each record is handed to fn in the
+// connection's read buffer, as it came off the wire.
+func (db *DB) ScanGenomeRecords(ctx context.Context, fn func(profileID string, record []phenolink.Call) error) error {
+	if err := db.scanRecords(ctx, func(int) {}, fn); err != nil {
+		return fmt.Errorf("postgres.ScanGenomeRecords: %w", err)
+	}
+	return nil
+}
+
+// scanRecords tells begin the index length of its snapshot, then calls fn
+// with every record, which stays valid until fn returns. The records come
+// in binary format, so the wire holds the calls themselves rather than
+// twice as many hex digits.
+func (db *DB) scanRecords(ctx context.Context, begin func(indexLen int), fn func(profileID string, record []phenolink.Call) error) error {
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SET LOCAL statement_timeout = '`+scanTimeout+`'`); err != nil {
 			return err
 		}
@@ -82,7 +109,7 @@ func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls [
 		if err != nil {
 			return err
 		}
-		buf := make([]phenolink.Call, n)
+		begin(n)
 		rows, err := tx.Query(ctx, `SELECT profile_id, calls FROM genomes ORDER BY profile_id COLLATE "C"`,
 			pgx.QueryResultFormats{pgx.TextFormatCode, pgx.BinaryFormatCode})
 		if err != nil {
@@ -95,16 +122,10 @@ func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls [
 			if len(raw[1]) > n {
 				return fmt.Errorf("the record of profile %q has %d calls, more than the %d markers indexed", profileID, len(raw[1]), n)
 			}
-			copy(callBytes(buf), raw[1])
-			clear(buf[len(raw[1]):])
-			if err := fn(profileID, buf); err != nil {
+			if err := fn(profileID, callsOf(raw[1])); err != nil {
 				return err
 			}
 		}
 		return rows.Err()
 	})
-	if err != nil {
-		return fmt.Errorf("postgres.ScanGenomes: %w", err)
-	}
-	return nil
 }

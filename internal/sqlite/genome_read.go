@@ -80,13 +80,31 @@ func (db *DB) markers(ctx context.Context) ([]phenolink.Marker, error) {
 // transaction's snapshot. Each record is copied into one reused buffer the
 // length of the index, padded with NotOnChip.
 func (db *DB) ScanGenomes(ctx context.Context, fn func(profileID string, calls []phenolink.Call) error) error {
-	if err := db.scanGenomes(ctx, fn); err != nil {
+	var buf []phenolink.Call
+	err := db.scanRecords(ctx, func(n int) { buf = make([]phenolink.Call, n) }, func(profileID string, record []phenolink.Call) error {
+		copy(buf, record)
+		clear(buf[len(record):])
+		return fn(profileID, buf)
+	})
+	if err != nil {
 		return fmt.Errorf("sqlite.ScanGenomes: %w", err)
 	}
 	return nil
 }
 
-func (db *DB) scanGenomes(ctx context.Context, fn func(profileID string, calls []phenolink.Call) error) error {
+// ScanGenomeRecords streams every record as stored, in profile id order,
+// from one read transaction's snapshot, straight from the driver's row
+// buffer.
+func (db *DB) ScanGenomeRecords(ctx context.Context, fn func(profileID string, record []phenolink.Call) error) error {
+	if err := db.scanRecords(ctx, func(int) {}, fn); err != nil {
+		return fmt.Errorf("sqlite.ScanGenomeRecords: %w", err)
+	}
+	return nil
+}
+
+// scanRecords tells begin the index length of its snapshot, then calls fn
+// with every record, which stays valid until fn returns.
+func (db *DB) scanRecords(ctx context.Context, begin func(indexLen int), fn func(profileID string, record []phenolink.Call) error) error {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -96,7 +114,7 @@ func (db *DB) scanGenomes(ctx context.Context, fn func(profileID string, calls [
 	if err != nil {
 		return err
 	}
-	buf := make([]phenolink.Call, n)
+	begin(n)
 	rows, err := query(ctx, tx, `SELECT profile_id, calls FROM genomes ORDER BY profile_id`)
 	if err != nil {
 		return err
@@ -111,9 +129,7 @@ func (db *DB) scanGenomes(ctx context.Context, fn func(profileID string, calls [
 		if len(record) > n {
 			return fmt.Errorf("the record of profile %q has %d calls, more than the %d markers indexed", profileID, len(record), n)
 		}
-		copy(callBytes(buf), record)
-		clear(buf[len(record):])
-		if err := fn(profileID, buf); err != nil {
+		if err := fn(profileID, callsOf(record)); err != nil {
 			return err
 		}
 	}
