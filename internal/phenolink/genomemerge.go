@@ -1,11 +1,12 @@
 package phenolink
 
-// GenomeMerge is one import merged into a MarkerIndex: what the index gained
-// and the record to store.
+// GenomeMerge is one import merged into a MarkerIndex: where the markers
+// it added start and the record to store. The added markers are the
+// index's positions From to its end; x.Block writes them out a block at a
+// time, so a first import never holds them twice.
 type GenomeMerge struct {
-	From   int      // the index length before the merge
-	Added  []Marker // markers new to the index, now at positions From and on
-	Record []Call   // the profile's record, one call per index position
+	From   int    // the index length before the merge
+	Record []Call // the profile's record, one call per index position
 	Info   GenomeInfo
 	Counts []ChromosomeCount
 }
@@ -30,20 +31,39 @@ func (x *MarkerIndex) MergeGenome(info GenomeInfo, markers []Marker, calls []Cal
 		return GenomeMerge{}, Errorf(ETOOLARGE, "The import has %d markers; at most %d are accepted.", len(markers), MaxGenomeMarkers)
 	}
 	m := GenomeMerge{From: x.Len(), Info: info}
-	m.Info.Mismatches = 0
-	positions := make([]uint32, len(markers))
-	// seen marks index positions this import already set, to find ids
-	// listed twice.
-	seen := make([]uint64, (x.Len()+len(markers))/64+1)
+	positions, mismatches, err := x.positionsOf(markers, calls)
+	if err != nil {
+		return GenomeMerge{}, err
+	}
+	m.Info.Mismatches = mismatches
+	m.Record = make([]Call, x.Len())
+	for i, p := range positions {
+		m.Record[p] = calls[i]
+	}
+	m.Info, m.Counts = genomeStats(m.Info, x.chrom, m.Record)
+	return m, nil
+}
+
+// positionsOf finds each marker's index position, appending the new ones, and
+// counts the known ones whose chromosome or position differ. A first pass
+// only reads x: it validates, finds the known markers and sizes the new
+// ones, so that x grows once, to its final size, and is changed only by the
+// second pass, which appends. A million-marker first import thus never
+// holds the index's columns twice while they double.
+func (x *MarkerIndex) positionsOf(markers []Marker, calls []Call) (positions []uint32, mismatches int, err error) {
+	const unplaced = ^uint32(0)
+	positions = make([]uint32, len(markers))
+	// seen marks index positions this import already has, to find ids
+	// listed twice among the known markers.
+	seen := make([]uint64, x.Len()/64+1)
+	newMarkers, newBytes := 0, 0
 	guess := 0
 	for i, mk := range markers {
 		if err := mk.Validate(); err != nil {
-			x.Truncate(m.From)
-			return GenomeMerge{}, err
+			return nil, 0, err
 		}
 		if !validCall(calls[i]) {
-			x.Truncate(m.From)
-			return GenomeMerge{}, Errorf(EINVALID, "Marker %q has the malformed call %v.", mk.ID, calls[i])
+			return nil, 0, Errorf(EINVALID, "Marker %q has the malformed call %v.", mk.ID, calls[i])
 		}
 		// Imports of one chip list markers in the same order, so the
 		// position after the previous marker is checked before hashing.
@@ -53,28 +73,40 @@ func (x *MarkerIndex) MergeGenome(info GenomeInfo, markers []Marker, calls []Cal
 		}
 		switch {
 		case !ok:
-			p = x.Len()
-			x.Append(mk)
+			positions[i] = unplaced
+			newMarkers++
+			newBytes += len(mk.ID)
+			continue
 		case seen[p/64]&(1<<(p%64)) != 0:
-			x.Truncate(m.From)
-			return GenomeMerge{}, Errorf(EINVALID, "Marker %q is listed twice in the import.", mk.ID)
+			return nil, 0, listedTwice(mk.ID)
 		case x.chrom[p] != mk.Chrom || x.pos[p] != mk.Pos:
-			m.Info.Mismatches++
+			mismatches++
 		}
 		seen[p/64] |= 1 << (p % 64)
 		positions[i] = uint32(p)
 		guess = p + 1
 	}
-	m.Record = make([]Call, x.Len())
-	for i, p := range positions {
-		m.Record[p] = calls[i]
+	if newMarkers == 0 {
+		return positions, mismatches, nil
 	}
-	m.Added = make([]Marker, 0, x.Len()-m.From)
-	for p := m.From; p < x.Len(); p++ {
-		m.Added = append(m.Added, x.Marker(p))
+	from := x.Len()
+	x.grow(newMarkers, newBytes)
+	for i, mk := range markers {
+		if positions[i] != unplaced {
+			continue
+		}
+		p, added := x.appendNew(mk)
+		if !added {
+			x.Truncate(from)
+			return nil, 0, listedTwice(mk.ID)
+		}
+		positions[i] = uint32(p)
 	}
-	m.Info, m.Counts = genomeStats(m.Info, x.chrom, m.Record)
-	return m, nil
+	return positions, mismatches, nil
+}
+
+func listedTwice(id string) error {
+	return Errorf(EINVALID, "Marker %q is listed twice in the import.", id)
 }
 
 // validCall reports whether c is NotOnChip, NoCall or one or two alleles.

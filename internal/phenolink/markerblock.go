@@ -24,21 +24,27 @@ type MarkerBlock struct {
 // Len returns the number of markers in b.
 func (b MarkerBlock) Len() int { return len(b.Chroms) }
 
-// MarkerBlocks packs markers, the first at index position first, into
-// blocks of at most MarkerBlockSize. The markers must be valid.
-func MarkerBlocks(first int, markers []Marker) []MarkerBlock {
-	var blocks []MarkerBlock
-	for start := 0; start < len(markers); start += MarkerBlockSize {
-		run := markers[start:min(start+MarkerBlockSize, len(markers))]
-		b := MarkerBlock{First: first + start, Chroms: make([]byte, len(run)), Positions: make([]byte, 4*len(run))}
-		for i, m := range run {
-			b.IDs = append(append(b.IDs, m.ID...), '\n')
-			b.Chroms[i] = byte(m.Chrom)
-			binary.LittleEndian.PutUint32(b.Positions[4*i:], m.Pos)
-		}
-		blocks = append(blocks, b)
+// Block returns the index's markers from position first on, at most
+// MarkerBlockSize of them, in stored form. Storing new markers block by
+// block keeps one block in memory at a time rather than a copy of them all.
+func (x *MarkerIndex) Block(first int) MarkerBlock {
+	end := min(first+MarkerBlockSize, x.Len())
+	n := max(end-first, 0)
+	b := MarkerBlock{First: first, Chroms: make([]byte, n), Positions: make([]byte, 4*n)}
+	if n == 0 {
+		return b
 	}
-	return blocks
+	start := uint32(0)
+	if first > 0 {
+		start = x.ends[first-1]
+	}
+	b.IDs = make([]byte, 0, int(x.ends[end-1]-start)+n)
+	for i := first; i < end; i++ {
+		b.IDs = append(append(b.IDs, x.idBytes(i)...), '\n')
+		b.Chroms[i-first] = byte(x.chrom[i])
+		binary.LittleEndian.PutUint32(b.Positions[4*(i-first):], x.pos[i])
+	}
+	return b
 }
 
 // AppendBlock appends b's markers; b must start at x.Len().

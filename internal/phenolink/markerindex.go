@@ -61,8 +61,11 @@ func (x *MarkerIndex) sameID(i int, id string) bool { return string(x.idBytes(i)
 
 // Grow makes room for n more markers of about idLen bytes each, so that
 // loading a large index does not regrow it step by step.
-func (x *MarkerIndex) Grow(n, idLen int) {
-	x.ids = slices.Grow(x.ids, n*idLen)
+func (x *MarkerIndex) Grow(n, idLen int) { x.grow(n, n*idLen) }
+
+// grow makes room for n more markers whose ids hold idBytes bytes in all.
+func (x *MarkerIndex) grow(n, idBytes int) {
+	x.ids = slices.Grow(x.ids, idBytes)
 	x.ends = slices.Grow(x.ends, n)
 	x.chrom = slices.Grow(x.chrom, n)
 	x.pos = slices.Grow(x.pos, n)
@@ -105,6 +108,29 @@ func appendID[ID string | []byte](x *MarkerIndex, id ID, chrom Chromosome, pos u
 		return
 	}
 	x.place(len(x.ends) - 1)
+}
+
+// appendNew adds m at position Len unless its id is in the index already,
+// and returns the position that holds the id and whether it was added. It
+// hashes the id once, where Lookup followed by Append hashes it twice.
+func (x *MarkerIndex) appendNew(m Marker) (int, bool) {
+	if 2*(len(x.ends)+1) > len(x.slots) {
+		x.rehash(2 * len(x.slots))
+	}
+	mask := uint64(len(x.slots) - 1)
+	s := maphash.String(x.seed, m.ID) & mask
+	for ; x.slots[s] != 0; s = (s + 1) & mask {
+		if p := int(x.slots[s] - 1); x.sameID(p, m.ID) {
+			return p, false
+		}
+	}
+	x.ids = append(x.ids, m.ID...)
+	x.ends = append(x.ends, uint32(len(x.ids)))
+	x.chrom = append(x.chrom, m.Chrom)
+	x.pos = append(x.pos, m.Pos)
+	x.byPos, x.byID = nil, nil
+	x.slots[s] = uint32(len(x.ends))
+	return len(x.ends) - 1, true
 }
 
 // place puts position i into the first free slot of its probe sequence.

@@ -44,7 +44,7 @@ func TestMergeGenome(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if m.From != 0 || len(m.Added) != 2 || !reflect.DeepEqual(m.Record, []Call{0x13, 0x10}) || m.Info.Called != 2 {
+	if m.From != 0 || x.Len() != 2 || !reflect.DeepEqual(m.Record, []Call{0x13, 0x10}) || m.Info.Called != 2 {
 		t.Errorf("first merge = %+v", m)
 	}
 	// rs2 is known (at another position), rs3 is new, rs1 is missing.
@@ -53,7 +53,7 @@ func TestMergeGenome(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []Call{NotOnChip, 0x20, NoCall}
-	if m.From != 2 || !reflect.DeepEqual(m.Added, []Marker{{"rs3", 2, 30}}) || !reflect.DeepEqual(m.Record, want) ||
+	if m.From != 2 || x.Len() != 3 || x.Marker(2) != (Marker{"rs3", 2, 30}) || !reflect.DeepEqual(m.Record, want) ||
 		m.Info.Mismatches != 1 || m.Info.MarkerCount != 2 || m.Info.Called != 1 || m.Info.CallRate != 0.5 {
 		t.Errorf("second merge = %+v; want rs3 added, record %v, one mismatch, 1 of 2 called", m, want)
 	}
@@ -69,12 +69,17 @@ func TestMergeGenome(t *testing.T) {
 		{[]Marker{{"rs9", 1, 1}, {"rs 10", 1, 1}}, []Call{0x11, 0x11}},
 		{[]Marker{{"rs9", 1, 1}, {"rs10", 0, 1}}, []Call{0x11, 0x11}},
 		{[]Marker{{"rs9", 1, 1}, {"rs10", 1, 1}}, []Call{0x11, 0x31}},
+		{[]Marker{{"rs1", 1, 10}, {"rs9", 1, 1}, {"rs1", 1, 10}}, []Call{0x11, 0x11, 0x11}},
+		{[]Marker{{"rs9", 1, 1}, {"rs2", ChromosomeX, 20}, {"rs10", 1, 2}, {"rs9", 1, 1}}, []Call{0x11, 0x11, 0x11, 0x11}},
 	} {
 		if _, err := x.MergeGenome(info, bad.markers, bad.calls); ErrorCode(err) != EINVALID {
 			t.Errorf("MergeGenome(%v) = %v, want EINVALID", bad.markers, err)
 		}
 		if x.Len() != 3 {
 			t.Fatalf("a failed merge left %d markers, want 3", x.Len())
+		}
+		if _, ok := x.Lookup("rs9"); ok {
+			t.Fatalf("a failed merge of %v left rs9 in the index", bad.markers)
 		}
 	}
 }
@@ -84,9 +89,19 @@ func TestMarkerBlocksRoundTrip(t *testing.T) {
 	for i := range MarkerBlockSize + 10 {
 		ms = append(ms, Marker{ID: fmt.Sprintf("i%d", i), Chrom: Chromosome(1 + i%25), Pos: uint32(i * 3)})
 	}
-	blocks := MarkerBlocks(0, ms)
+	from := NewMarkerIndex()
+	for _, m := range ms {
+		from.Append(m)
+	}
+	var blocks []MarkerBlock
+	for p := 0; p < from.Len(); p += MarkerBlockSize {
+		blocks = append(blocks, from.Block(p))
+	}
 	if len(blocks) != 2 || blocks[1].First != MarkerBlockSize || blocks[1].Len() != 10 {
-		t.Fatalf("MarkerBlocks made %d blocks", len(blocks))
+		t.Fatalf("Block made %d blocks", len(blocks))
+	}
+	if b := from.Block(from.Len()); b.Len() != 0 || len(b.IDs) != 0 {
+		t.Errorf("Block at the index's end has %d markers", b.Len())
 	}
 	x := NewMarkerIndex()
 	var got []Marker

@@ -47,12 +47,7 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 			return err
 		}
 		merged = m.From
-		blocks := phenolink.MarkerBlocks(m.From, m.Added)
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"marker_blocks"}, []string{"first", "size", "ids", "chroms", "positions"},
-			pgx.CopyFromSlice(len(blocks), func(i int) ([]any, error) {
-				b := blocks[i]
-				return []any{int32(b.First), int32(b.Len()), b.IDs, b.Chroms, b.Positions}, nil
-			})); err != nil {
+		if err := copyBlocks(ctx, tx, x, m.From); err != nil {
 			return err
 		}
 		counts, err := json.Marshal(m.Counts)
@@ -83,6 +78,26 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return phenolink.GenomeInfo{}, fmt.Errorf("postgres.SaveGenome(%q, %d markers): %w", info.ProfileID, len(markers), err)
 	}
 	return m.Info, nil
+}
+
+// copyBlocks writes the index's markers from position from on with COPY,
+// building each block as COPY asks for it, so the new markers are never
+// held twice. A re-import that added nothing skips the round trip.
+func copyBlocks(ctx context.Context, tx pgx.Tx, x *phenolink.MarkerIndex, from int) error {
+	if from >= x.Len() {
+		return nil
+	}
+	p := from
+	_, err := tx.CopyFrom(ctx, pgx.Identifier{"marker_blocks"}, []string{"first", "size", "ids", "chroms", "positions"},
+		pgx.CopyFromFunc(func() ([]any, error) {
+			if p >= x.Len() {
+				return nil, nil
+			}
+			b := x.Block(p)
+			p += b.Len()
+			return []any{int32(b.First), int32(b.Len()), b.IDs, b.Chroms, b.Positions}, nil
+		}))
+	return err
 }
 
 // checkJobRunning locks the import's job, when it has one, and fails unless

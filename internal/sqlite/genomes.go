@@ -40,11 +40,14 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 			return err
 		}
 		merged = m.From
-		for _, b := range phenolink.MarkerBlocks(m.From, m.Added) {
+		// One block at a time, so the new markers are never held twice.
+		for p := m.From; p < x.Len(); {
+			b := x.Block(p)
 			if _, err := exec(ctx, tx, `INSERT INTO marker_blocks (first, size, ids, chroms, positions) VALUES (?, ?, ?, ?, ?)`,
 				b.First, b.Len(), b.IDs, b.Chroms, b.Positions); err != nil {
 				return err
 			}
+			p += b.Len()
 		}
 		counts, err := json.Marshal(m.Counts)
 		if err != nil {
