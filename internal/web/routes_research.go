@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"phenolink/internal/research"
+)
 
 // addResearchRoutes mounts the consent, survey and research pages. page
 // wraps a handler with the session; signedIn also requires a signed-in user.
@@ -23,6 +27,12 @@ func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http
 	mux.Handle("POST /survey/{$}", signedIn(handleSaveSurvey(d.pages, d.sessions, d.users, d.phenotypes)))
 
 	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages)))
+	// The original app's "/results?snps=..." reaches the page through the
+	// router's redirect to "/results/", which keeps the query.
+	results := &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, MinGroupSize: minGroupSize(d.settings)}
+	mux.Handle("GET "+resultsPath+"{$}", researcher(handleResults(d.pages, d.phenotypes, results)))
+	mux.Handle("GET "+resultsPath+"results.csv", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsCSV)))
+	mux.Handle("GET "+resultsPath+"results.json", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsJSON)))
 	mux.Handle("GET /scans/{$}", researcher(handleScans(d.pages, d.phenotypes, d.scans)))
 	mux.Handle("POST /scans/{$}", researcher(handleStartScan(d.pages, d.phenotypes, d.scans)))
 	mux.Handle("GET /scans/{id}/{$}", researcher(handleScan(d.pages, d.phenotypes, d.scans, d.jobs)))
