@@ -184,42 +184,74 @@ func cholSolve(l, b, x []float64, p int) {
 //
 // Results go to emit in the markers' order, as with LinearScanEach.
 func LogisticScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohort, opt Options, emit func(*Result) error) error {
+	if err := checkBinary(c); err != nil {
+		return err
+	}
+	d, err := newLogisticDesign(c, opt)
+	if err != nil {
+		return fmt.Errorf("association.LogisticScan: %w", err)
+	}
+	newTest := func() blockTest { return perMarker(d.newFitter()) }
+	if err := scan(ctx, markers, d.pr.n, opt.Workers, newTest, emit); err != nil {
+		return fmt.Errorf("association.LogisticScan: %w", err)
+	}
+	return nil
+}
+
+// checkBinary refuses a phenotype coded other than 0, 1 or missing.
+func checkBinary(c *Cohort) error {
 	for i, y := range c.Phenotype {
 		if !math.IsNaN(y) && y != 0 && y != 1 {
 			return phenolink.Errorf(phenolink.EINVALID, "binary phenotype of sample %d is %g: code controls 0 and cases 1", i+1, y)
 		}
 	}
+	return nil
+}
+
+// logisticDesign is what every marker's logistic fit shares: the prepared
+// cohort, its raw 0/1 phenotype, the sample masks that count a marker's
+// calls (no look-up tables: the logistic fits use counts, not sums), the
+// cases' mask, the X model and the covariates' null fit to start from.
+type logisticDesign struct {
+	opt   Options
+	pr    *prepared
+	raw   []float64
+	tabs  *byteTables
+	cases []uint64
+	xm    xModel
+	start []float64
+}
+
+func newLogisticDesign(c *Cohort, opt Options) (*logisticDesign, error) {
 	pr, err := prepare(c)
 	if err != nil {
-		return fmt.Errorf("association.LogisticScan: %w", err)
+		return nil, err
 	}
-	raw := make([]float64, pr.n)
-	copy(raw, c.Phenotype)
-	tabs := newByteTables(pr)
-	cases := make([]uint64, tabs.words)
-	for i, y := range raw {
+	d := &logisticDesign{opt: opt, pr: pr, raw: make([]float64, pr.n), tabs: newMasks(pr, nil)}
+	copy(d.raw, c.Phenotype)
+	d.cases = make([]uint64, d.tabs.words)
+	for i, y := range d.raw {
 		if pr.valid[i] && y == 1 {
-			cases[i/32] |= 1 << (uint(i%32) * 2)
+			d.cases[i/32] |= 1 << (uint(i%32) * 2)
 		}
 	}
-	xm, _ := resolveXModel(c, opt.Convention.xModel(opt.NoXSex))
-	start := nullLogistic(pr, raw)
-	newTest := func() blockTest {
-		ws := newLinearWorkspace(pr, tabs)
-		grouped := newLogisticFit(2)
-		grouped.firth = opt.FirthFallback
-		perSample := map[int]*logisticFit{}
-		return perMarker(func(m *Marker) Result {
-			if m.IsX() || len(pr.covs) > 0 {
-				return logisticGeneric(pr, raw, m, opt.Convention, xm, perSample, start, opt.FirthFallback)
-			}
-			return logisticGrouped(pr, tabs, cases, m, opt.Convention, ws, grouped)
-		})
+	d.xm, _ = resolveXModel(c, opt.Convention.xModel(opt.NoXSex))
+	d.start = nullLogistic(pr, d.raw)
+	return d, nil
+}
+
+// newFitter returns a test of one marker with its own scratch space.
+func (d *logisticDesign) newFitter() func(m *Marker) Result {
+	ws := newLinearWorkspace(d.pr, d.tabs)
+	grouped := newLogisticFit(2)
+	grouped.firth = d.opt.FirthFallback
+	perSample := map[int]*logisticFit{}
+	return func(m *Marker) Result {
+		if m.IsX() || len(d.pr.covs) > 0 {
+			return logisticGeneric(d.pr, d.raw, m, d.opt.Convention, d.xm, perSample, d.start, d.opt.FirthFallback)
+		}
+		return logisticGrouped(d.pr, d.tabs, d.cases, m, d.opt.Convention, ws, grouped)
 	}
-	if err := scan(ctx, markers, pr.n, opt.Workers, newTest, emit); err != nil {
-		return fmt.Errorf("association.LogisticScan: %w", err)
-	}
-	return nil
 }
 
 // LogisticScan is LogisticScanEach collecting the results in a slice.

@@ -7,7 +7,6 @@ import (
 	"runtime"
 	"sync"
 
-	"phenolink/internal/phenolink"
 	"phenolink/internal/plinkfile"
 )
 
@@ -114,8 +113,8 @@ func produce(ctx context.Context, markers iter.Seq2[*Marker, error], n, recLen i
 		if err != nil {
 			return err
 		}
-		if len(m.Genotypes) < recLen {
-			return phenolink.Errorf(phenolink.EINVALID, "marker %s has %d genotype bytes, %d samples need %d", m.ID, len(m.Genotypes), n, recLen)
+		if err := checkRecord(m, n); err != nil {
+			return err
 		}
 		if cur == nil {
 			select {

@@ -13,6 +13,7 @@ import (
 // covariate). A marker then costs one look-up per byte and statistic
 // instead of four multiply-adds, and never decodes its genotypes.
 type byteTables struct {
+	pr     *prepared
 	stats  int       // phenotype first, then each covariate
 	stride int       // float64s per table entry: stats, padded to 4 for 2 to 4 stats
 	tab    []float64 // [byte position][byte value][stat]
@@ -31,12 +32,24 @@ const lowBits = 0x5555555555555555
 
 func newByteTables(pr *prepared) *byteTables { return newTables(pr, nil) }
 
-// newXTables builds the tables of an X design: a male's call counts
-// xm.maleScale times its .bed copies, and a male heterozygous call counts as
-// missing, as PLINK sets it.
-func newXTables(pr *prepared, xm xModel) *byteTables { return newTables(pr, &xm) }
-
+// newTables builds the tables; with xm, those of an X design: a male's
+// call counts xm.maleScale times its .bed copies, and a male heterozygous
+// call counts as missing, as PLINK sets it.
 func newTables(pr *prepared, xm *xModel) *byteTables {
+	t := newMasks(pr, xm)
+	t.tab = make([]float64, t.recLen*256*t.stride)
+	for j := range t.recLen {
+		for b := range 256 {
+			t.entry(j, byte(b), t.tab[(j*256+b)*t.stride:][:t.stats])
+		}
+	}
+	return t
+}
+
+// newMasks is newTables without the look-up tables (tab stays nil): the
+// sample masks and counts that popcounts need, and what entry needs to sum
+// a record directly, which is cheaper than the tables for a few markers.
+func newMasks(pr *prepared, xm *xModel) *byteTables {
 	recLen := plinkfile.RecordLen(pr.n)
 	s := 1 + len(pr.covs)
 	stride := s
@@ -45,10 +58,8 @@ func newTables(pr *prepared, xm *xModel) *byteTables {
 		// without a loop over statistics.
 		stride = 4
 	}
-	t := &byteTables{stats: s, stride: stride, tab: make([]float64, recLen*256*stride), words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid}
+	t := &byteTables{pr: pr, stats: s, stride: stride, words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid}
 	t.valid = make([]uint64, t.words)
-	vals := make([]float64, s)
-	scale := make([]float64, pr.n)
 	if xm != nil {
 		t.male = make([]uint64, t.words)
 		t.maleScale = xm.maleScale
@@ -57,36 +68,37 @@ func newTables(pr *prepared, xm *xModel) *byteTables {
 		if pr.valid[i] {
 			t.valid[i/32] |= 1 << (uint(i%32) * 2)
 		}
-		scale[i] = 1
 		if xm != nil && pr.male[i] {
 			t.male[i/32] |= 1 << (uint(i%32) * 2)
-			scale[i] = xm.maleScale
-		}
-	}
-	for j := range recLen {
-		for b := range 256 {
-			row := t.tab[(j*256+b)*stride : (j*256+b)*stride+s]
-			for k := range 4 {
-				i := 4*j + k
-				if i >= pr.n || !pr.valid[i] {
-					continue
-				}
-				g := b >> (2 * k) & 3
-				d := dosage2[g] * scale[i]
-				if t.male != nil && pr.male[i] && g == plinkfile.Het {
-					d = 0
-				}
-				vals[0] = pr.y[i]
-				for c, col := range pr.covs {
-					vals[c+1] = col[i]
-				}
-				for c := range s {
-					row[c] += d * vals[c]
-				}
-			}
 		}
 	}
 	return t
+}
+
+// entry adds into row (one per stat, zero on entry) the table entry of
+// value b at byte position j: over its four samples, in order, dosage times
+// the centred phenotype and each covariate. The tables and the direct sums
+// both come from here, so they agree to the bit.
+func (t *byteTables) entry(j int, b byte, row []float64) {
+	pr := t.pr
+	for k := range 4 {
+		i := 4*j + k
+		if i >= pr.n || !pr.valid[i] {
+			continue
+		}
+		g := b >> (2 * k) & 3
+		d := dosage2[g]
+		if t.male != nil && pr.male[i] {
+			d *= t.maleScale
+			if g == plinkfile.Het {
+				d = 0
+			}
+		}
+		row[0] += d * pr.y[i]
+		for c, col := range pr.covs {
+			row[c+1] += d * col[i]
+		}
+	}
 }
 
 // dosage2 maps a .bed code to copies of the .bim's allele 2, 0 for missing.
@@ -152,7 +164,7 @@ func (t *byteTables) blockSums(ms []Marker, out []float64) {
 	s, stride := t.stats, t.stride
 	out = out[:len(ms)*s]
 	clear(out)
-	chunk := 64 // bytes: 128 KB of tables per pass with one statistic, 512 KB with four
+	chunk := blockChunk
 	for j0 := 0; j0 < t.recLen; j0 += chunk {
 		j1 := min(j0+chunk, t.recLen)
 		tab := t.tab[j0*256*stride : j1*256*stride]
@@ -208,6 +220,82 @@ func (t *byteTables) blockSums(ms []Marker, out []float64) {
 					acc[c] += row[c]
 				}
 			}
+		}
+	}
+}
+
+// blockChunk is how many record bytes blockSums sums per pass over a
+// block: 128 KB of tables with one statistic, 512 KB with four.
+const blockChunk = 64
+
+// directBlockSums is blockSums of one marker, rec, for tables built by
+// newMasks: each byte's entry is computed where blockSums looks it up, and
+// added in the same order, so the sums are the same to the bit. scratch
+// holds stats float64s.
+func (t *byteTables) directBlockSums(rec []byte, out, scratch []float64) {
+	s := t.stats
+	out = out[:s]
+	clear(out)
+	row := scratch[:s]
+	if s > 4 {
+		for j, b := range rec[:t.recLen] {
+			clear(row)
+			t.entry(j, b, row)
+			for c := range out {
+				out[c] += row[c]
+			}
+		}
+		return
+	}
+	// Up to four statistics blockSums keeps separate sums of the even and
+	// odd bytes of each chunk, and adds both to the total at its end.
+	var even, odd [4]float64
+	for j0 := 0; j0 < t.recLen; j0 += blockChunk {
+		j1 := min(j0+blockChunk, t.recLen)
+		even, odd = [4]float64{}, [4]float64{}
+		for j := j0; j < j1; j++ {
+			clear(row)
+			t.entry(j, rec[j], row)
+			acc := &even
+			if (j-j0)%2 == 1 {
+				acc = &odd
+			}
+			for c, v := range row {
+				acc[c] += v
+			}
+		}
+		for c := range out {
+			out[c] += even[c] + odd[c]
+		}
+	}
+}
+
+// directSums is sums for tables built by newMasks, as directBlockSums is
+// blockSums.
+func (t *byteTables) directSums(rec []byte, out, scratch []float64) {
+	s := t.stats
+	out = out[:s]
+	clear(out)
+	row := scratch[:s]
+	if s == 1 {
+		var even, odd float64
+		for j, b := range rec[:t.recLen] {
+			row[0] = 0
+			t.entry(j, b, row)
+			if j%2 == 0 {
+				even += row[0]
+			} else {
+				odd += row[0]
+			}
+		}
+		out[0] = even + odd
+		return
+	}
+	for j, b := range rec[:t.recLen] {
+		clear(row)
+		t.entry(j, b, row)
+		for c := range out {
+			out[c] += row[c]
 		}
 	}
 }

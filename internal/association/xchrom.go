@@ -22,13 +22,17 @@ type xDesign struct {
 
 // newXDesign prepares c for X markers under xm, with sex added as
 // resolveXModel decides.
-func newXDesign(c *Cohort, xm xModel) (*xDesign, error) {
+func newXDesign(c *Cohort, xm xModel) (*xDesign, error) { return buildXDesign(c, xm, newTables) }
+
+// buildXDesign is newXDesign with tables from build: newTables for a
+// scan, newMasks for markers summed directly.
+func buildXDesign(c *Cohort, xm xModel, build func(*prepared, *xModel) *byteTables) (*xDesign, error) {
 	xm, cx := resolveXModel(c, xm)
 	pr, err := prepare(cx)
 	if err != nil {
 		return nil, err
 	}
-	return &xDesign{pr: pr, tabs: newXTables(pr, xm), xm: xm, exact: xm.addSex || xm.maleScale == 1}, nil
+	return &xDesign{pr: pr, tabs: build(pr, &xm), xm: xm, exact: xm.addSex || xm.maleScale == 1}, nil
 }
 
 // resolveXModel returns the X model actually fitted and the cohort with
