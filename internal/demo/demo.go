@@ -88,22 +88,29 @@ func Key(opts Options) ([]synth.Marker, error) {
 }
 
 // Traits returns the traits planted in the cohort over key. Height is
-// planted on three common markers with effects large enough that 200
-// participants show them against the noise.
+// planted on three common markers with effects large enough that a scan
+// of 200 participants over the simulator's 100,000 markers puts all three
+// far above the noise of that many tests.
 func Traits(opts Options, key []synth.Marker) ([]synth.Trait, error) {
 	opts, err := opts.withDefaults()
 	if err != nil {
 		return nil, err
 	}
-	v5, err := synth.LookupChip("v5")
-	if err != nil {
-		return nil, err
+	// On every chip the cohort was typed on, so that everyone is called
+	// at the planted markers and they pass the scan's call-rate filter.
+	var chips []synth.Chip
+	for _, name := range cohortChips {
+		c, err := synth.LookupChip(name)
+		if err != nil {
+			return nil, err
+		}
+		chips = append(chips, c)
 	}
-	effects, err := synth.PickEffects(opts.Seed, key, v5, 0.25, []float64{60, -45, 35})
+	effects, err := synth.PickSharedEffects(opts.Seed, key, chips, 0.25, []float64{80, -60, 50})
 	if err != nil {
 		return nil, fmt.Errorf("demo: planting height: %w", err)
 	}
-	return []synth.Trait{{ID: "height_mm", Mean: 1640, MaleShift: 130, SD: 50, Effects: effects}}, nil
+	return []synth.Trait{{ID: "height_mm", Mean: 1640, MaleShift: 130, SD: 40, Effects: effects}}, nil
 }
 
 // Cohort describes the participants opts seeds, with their trait values.
@@ -117,7 +124,7 @@ func Cohort(opts Options, key []synth.Marker) ([]Participant, error) {
 		return nil, err
 	}
 	chips := make(map[string]synth.Chip)
-	for _, name := range []string{"v3", "v4", "v5"} {
+	for _, name := range cohortChips {
 		if chips[name], err = synth.LookupChip(name); err != nil {
 			return nil, err
 		}
@@ -151,6 +158,9 @@ func Cohort(opts Options, key []synth.Marker) ([]Participant, error) {
 // without touching the genotypes' randomness: the trait does not depend
 // on age, so an age covariate only costs a degree of freedom.
 func birthYear(i int) float64 { return float64(1945 + (i*37)%60) }
+
+// cohortChips are the chips chipOf hands out.
+var cohortChips = []string{"v3", "v4", "v5"}
 
 // chipOf spreads participants over chips roughly as 23andMe's customers
 // are: most on v5, some on v4 and v3.

@@ -164,7 +164,7 @@ func TestCohortPlantsHeight(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Females carrying two copies of the first planted allele should be
-	// about 2 x 60 mm taller than those carrying none.
+	// about 2 x 80 mm taller than those carrying none.
 	e := traits[0].Effects[0]
 	var sum [3]float64
 	var n [3]int
@@ -180,7 +180,7 @@ func TestCohortPlantsHeight(t *testing.T) {
 		t.Fatalf("too few homozygous females to compare: %v", n)
 	}
 	if diff := sum[2]/float64(n[2]) - sum[0]/float64(n[0]); diff < 60 {
-		t.Errorf("two copies add %.0f mm on average, want about 120", diff)
+		t.Errorf("two copies add %.0f mm on average, want about 160", diff)
 	}
 }
 

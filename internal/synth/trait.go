@@ -6,6 +6,7 @@ import (
 	"math"
 	"regexp"
 	"slices"
+	"strings"
 
 	"phenolink/internal/phenolink"
 )
@@ -113,18 +114,33 @@ func (ind Individual) normal(label string) float64 {
 // it. Markers come back in key order with betas in the order given. It
 // returns an error when the key has too few such markers.
 func PickEffects(seed int64, key []Marker, chip Chip, minMAF float64, betas []float64) ([]Effect, error) {
+	return PickSharedEffects(seed, key, []Chip{chip}, minMAF, betas)
+}
+
+// PickSharedEffects is PickEffects for a cohort typed on several chips: it
+// chooses among markers on every one of chips, so that each planted marker
+// is called in everyone and passes a scan's call-rate filter.
+func PickSharedEffects(seed int64, key []Marker, chips []Chip, minMAF float64, betas []float64) ([]Effect, error) {
+	if len(chips) == 0 {
+		return nil, fmt.Errorf("synth.PickSharedEffects: no chips")
+	}
+	filters := make([]chipFilter, len(chips))
+	names := make([]string, len(chips))
+	for j, c := range chips {
+		filters[j], names[j] = c.filter(seed), c.Name
+	}
 	var eligible []int
-	f := chip.filter(seed)
 	for i := range key {
 		m := &key[i]
 		maf := math.Min(float64(m.AltFreq), 1-float64(m.AltFreq))
-		if m.Chrom < ChromX && maf >= minMAF && f.has(i) {
+		if m.Chrom < ChromX && maf >= minMAF && onAll(filters, i) {
 			eligible = append(eligible, i)
 		}
 	}
+	chipName := strings.Join(names, "+")
 	if len(eligible) < len(betas) {
 		return nil, fmt.Errorf("synth.PickEffects: only %d autosomal markers on chip %s have a minor allele frequency of %.2f or more; %d are needed",
-			len(eligible), chip.Name, minMAF, len(betas))
+			len(eligible), chipName, minMAF, len(betas))
 	}
 	// A partial Fisher-Yates shuffle driven by counter-based draws.
 	k := streamKey(seed, uint64(len(key)), 7)
@@ -139,4 +155,13 @@ func PickEffects(seed int64, key []Marker, chip Chip, minMAF float64, betas []fl
 		effects[j] = Effect{Marker: chosen[j], Beta: b}
 	}
 	return effects, nil
+}
+
+func onAll(filters []chipFilter, i int) bool {
+	for _, f := range filters {
+		if !f.has(i) {
+			return false
+		}
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package synth
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -104,5 +105,44 @@ func TestTraitValidate(t *testing.T) {
 	}
 	if _, err := PickEffects(1, mustMarkers(t, 1, 50), Chips()[4], 0.49, make([]float64, 40)); err == nil {
 		t.Error("PickEffects found 40 markers with MAF >= 0.49 in a key of 50")
+	}
+}
+
+func TestPickSharedEffectsChoosesMarkersOnEveryChip(t *testing.T) {
+	key, err := Markers(11, 20_000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var chips []Chip
+	for _, name := range []string{"v3", "v4", "v5"} {
+		c, err := LookupChip(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chips = append(chips, c)
+	}
+	betas := []float64{10, 20, 30, 40, 50, 60, 70, 80}
+	effects, err := PickSharedEffects(11, key, chips, 0.2, betas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range effects {
+		for _, c := range chips {
+			if !c.filter(11).has(e.Marker) {
+				t.Errorf("marker %d is not on chip %s", e.Marker, c.Name)
+			}
+		}
+	}
+	// One chip alone is PickEffects, unchanged.
+	one, err := PickEffects(11, key, chips[2], 0.2, betas)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, _ := PickSharedEffects(11, key, chips[2:], 0.2, betas)
+	if !slices.Equal(one, again) {
+		t.Errorf("PickEffects %v differs from PickSharedEffects with its chip %v", one, again)
+	}
+	if _, err := PickSharedEffects(11, key, nil, 0.2, betas); err == nil {
+		t.Error("no chips: want an error")
 	}
 }
