@@ -62,11 +62,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("export plink: opening %s: %w", describeStore(cfg), err)
 	}
 	defer db.Close()
-	xs, ok := db.(exportStore)
-	if !ok {
-		return fmt.Errorf("export plink: %s cannot list phenotypes, consent and genomes for exports in this release", describeStore(cfg))
-	}
-	return exportPLINK(ctx, e, xs, *out, ids, *as)
+	return exportPLINK(ctx, e, db, *out, ids, *as)
 }
 
 // exportPLINK checks the researcher's role, writes the fileset beside its

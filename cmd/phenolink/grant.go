@@ -58,11 +58,7 @@ func setRole(ctx context.Context, e env, name string, args []string, granted boo
 	if err := checkSchema(ctx, db); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
-	roles, ok := db.(phenolink.PhenotypeStore)
-	if !ok {
-		return fmt.Errorf("%s: %s cannot keep roles in this release", name, describeStore(cfg))
-	}
-	if err := roles.SetRole(ctx, account, role, granted); err != nil {
+	if err := db.SetRole(ctx, account, role, granted); err != nil {
 		if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
 			return fmt.Errorf("%s: no account has id %q in %s; the person must sign in with 23andMe once first: %w", name, account, describeStore(cfg), err)
 		}

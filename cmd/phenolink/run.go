@@ -50,6 +50,10 @@ func commands() []command {
 		{"migrate", "apply database migrations (Heroku's release phase runs this)", runMigrate},
 		{"check", "validate the configuration; --deploy runs the production checklist", runCheck},
 		{"sim", "run the 23andMe API simulator on its own", runSim},
+		{"gen", "write a synthetic cohort of raw-data files with planted associations", runGen},
+		{"grant", "give an account a role: grant researcher ACCOUNT_ID", runGrant},
+		{"revoke", "take a role back: revoke researcher ACCOUNT_ID", runRevoke},
+		{"export", "write the consenting cohort as a PLINK fileset, recorded in the audit log", runExport},
 		{"version", "print the version and VCS revision", runVersion},
 	}
 }

@@ -18,6 +18,8 @@ import (
 	"phenolink/internal/config"
 	"phenolink/internal/importer"
 	"phenolink/internal/jobs"
+	"phenolink/internal/phenolink"
+	"phenolink/internal/scan"
 	"phenolink/internal/secretbox"
 	"phenolink/internal/web"
 )
@@ -86,6 +88,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
+	if app.sim != nil {
+		demoDone := make(chan struct{})
+		go func() {
+			defer close(demoDone)
+			if err := seedDemo(cleanupCtx, app.db, app.sim, log); err != nil && cleanupCtx.Err() == nil {
+				log.Error("local demo", "err", err)
+			}
+		}()
+		defer func() { stopCleanup(); <-demoDone }()
+	}
+
 	// Jobs run beside the server; the runner is stopped after the server
 	// has drained, so that an import started by a last request still runs
 	// to its end or is handed back to the queue for another process.
@@ -127,6 +140,9 @@ type app struct {
 	runner  jobs.Runner
 	db      store
 	apiURL  string
+	// sim is the built-in simulator when a local run seeds the demo
+	// cohort behind it; nil otherwise.
+	sim     *simulator
 	closers []func() error // closed in reverse order
 }
 
@@ -184,6 +200,7 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 		Scope:                 cfg.APIScope,
 		MaxBodyBytes:          cfg.Server.MaxBodyBytes,
 		MaxConcurrentRequests: cfg.Server.MaxConcurrentRequests,
+		MinGroupSize:          cfg.MinGroupSize,
 	}
 	if cfg.UsesSimulator() {
 		sim, err := startSimulator(log)
@@ -191,6 +208,9 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 			return nil, fmt.Errorf("serve: starting the 23andMe simulator: %w", err)
 		}
 		a.closers = append(a.closers, sim.close)
+		if cfg.Profile == config.Local {
+			a.sim = sim
+		}
 		settings.APIURL, settings.ClientID, settings.ClientSecret = sim.url, sim.clientID, sim.clientSecret
 		fmt.Fprintf(e.stdout, "No API_CLIENT_ID set: signing in goes to the built-in 23andMe simulator at %s\n", sim.url)
 	}
@@ -214,16 +234,19 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 		return nil, fmt.Errorf("serve: registering runtime metrics: %w", err)
 	}
 	h, err := web.NewServer(web.Deps{
-		Logger:    log,
-		Settings:  settings,
-		Users:     db,
-		Tokens:    db,
-		Sessions:  db,
-		Health:    db,
-		Assets:    bundle,
-		Registry:  reg,
-		Genotypes: db,
-		Jobs:      db,
+		Logger:     log,
+		Settings:   settings,
+		Users:      db,
+		Tokens:     db,
+		Sessions:   db,
+		Health:     db,
+		Assets:     bundle,
+		Registry:   reg,
+		Genotypes:  db,
+		Jobs:       db,
+		Phenotypes: db,
+		Scans:      db,
+		Markers:    db,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
@@ -242,7 +265,9 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
 	}
-	a.runner = jobs.Runner{Queue: db, Handlers: im.Handlers(), Logger: log, PollInterval: jobPollInterval}
+	handlers := im.Handlers()
+	handlers[phenolink.JobScan] = scan.Handler(scan.Deps{Scans: db, Genotypes: db, Phenotypes: db, Logger: log})
+	a.runner = jobs.Runner{Queue: db, Handlers: handlers, Logger: log, PollInterval: jobPollInterval}
 	if e.hooks.wrapHandler != nil {
 		h = e.hooks.wrapHandler(h)
 	}

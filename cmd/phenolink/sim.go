@@ -100,3 +100,16 @@ func (h *pendingHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	h.sim.ServeHTTP(w, r)
 }
+
+// accounts returns the simulator's accounts once it is built.
+func (s *simulator) accounts(ctx context.Context) ([]ttamsim.Account, error) {
+	select {
+	case <-s.handler.ready:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	if s.handler.err != nil {
+		return nil, s.handler.err
+	}
+	return s.handler.sim.Accounts(), nil
+}

@@ -22,6 +22,9 @@ type store interface {
 	phenolink.HealthChecker
 	phenolink.GenotypeStore
 	phenolink.JobQueue
+	phenolink.PhenotypeStore
+	phenolink.ScanStore
+	phenolink.MarkerCallReader
 	Migrate(ctx context.Context) error
 	SchemaStatus(ctx context.Context) (current, latest int64, err error)
 	DeleteExpiredSessions(ctx context.Context) (int64, error)
