@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"phenolink/internal/phenolink"
@@ -52,14 +53,14 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
 	}
 	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
-	cohorts, rows, err := s.cohorts(ctx, phenotypes, len(phenotypeIDs) == 0)
+	cohorts, ids, err := s.cohorts(ctx, phenotypes, len(phenotypeIDs) == 0)
 	if err != nil {
 		return nil, err
 	}
 	if len(markers) == 0 || len(cohorts) == 0 {
 		return report, nil
 	}
-	calls, err := s.readCalls(ctx, markers, rows)
+	calls, err := s.readCalls(ctx, markers, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -162,11 +163,14 @@ func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phe
 }
 
 // cohorts reads each phenotype's consenting values and numbers the
-// profiles they name: rows maps a profile id to its row of calls. With
-// skipEmpty, phenotypes nobody has a value of are dropped.
-func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype, skipEmpty bool) ([]cohort, map[string]int, error) {
-	rows := map[string]int{}
+// profiles they name: ids is every profile named, in profile id order, and
+// a cohort's rows index ids. With skipEmpty, phenotypes nobody has a value
+// of are dropped. The stores return values in profile id order, so the
+// profiles are numbered by merging the sorted lists, without a map.
+func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype, skipEmpty bool) ([]cohort, []string, error) {
+	var ids []string
 	var out []cohort
+	var lists [][]phenolink.PhenotypeValue
 	for _, p := range phenotypes {
 		vals, err := s.Phenotypes.CohortValues(ctx, p.ID)
 		if err != nil {
@@ -175,35 +179,80 @@ func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype,
 		if skipEmpty && len(vals) == 0 {
 			continue
 		}
-		c := cohort{phenotype: p, values: make([]float64, len(vals)), rows: make([]int, len(vals))}
-		for i, v := range vals {
-			c.values[i] = v.Value
-			r, ok := rows[v.ProfileID]
-			if !ok {
-				r = len(rows)
-				rows[v.ProfileID] = r
+		for i := 1; i < len(vals); i++ {
+			if vals[i-1].ProfileID >= vals[i].ProfileID {
+				return nil, nil, fmt.Errorf("research.Results: the values of %q are not in profile id order (%q before %q)", p.ID, vals[i-1].ProfileID, vals[i].ProfileID)
 			}
+		}
+		ids = mergeIDs(ids, vals)
+		out = append(out, cohort{phenotype: p})
+		lists = append(lists, vals)
+	}
+	for k, vals := range lists {
+		c := &out[k]
+		c.values = make([]float64, len(vals))
+		c.rows = make([]int, len(vals))
+		r := 0
+		for i, v := range vals {
+			for ids[r] != v.ProfileID {
+				r++
+			}
+			c.values[i] = v.Value
 			c.rows[i] = r
 		}
-		out = append(out, c)
 	}
-	return out, rows, nil
+	return out, ids, nil
 }
 
-// readCalls reads the markers' calls of the profiles in rows, in one pass
-// over the stored records: row r's call at marker j is calls[r*len(markers)+j].
-// Profiles without a stored record keep NotOnChip.
-func (s *Service) readCalls(ctx context.Context, markers []phenolink.IndexedMarker, rows map[string]int) ([]phenolink.Call, error) {
+// mergeIDs returns the sorted union of ids and vals' profile ids, both
+// sorted without repeats.
+func mergeIDs(ids []string, vals []phenolink.PhenotypeValue) []string {
+	out := make([]string, 0, max(len(ids), len(vals)))
+	i, j := 0, 0
+	for i < len(ids) && j < len(vals) {
+		switch a, b := ids[i], vals[j].ProfileID; {
+		case a < b:
+			out = append(out, a)
+			i++
+		case b < a:
+			out = append(out, b)
+			j++
+		default:
+			out = append(out, a)
+			i++
+			j++
+		}
+	}
+	out = append(out, ids[i:]...)
+	for ; j < len(vals); j++ {
+		out = append(out, vals[j].ProfileID)
+	}
+	return out
+}
+
+// readCalls reads the markers' calls of the profiles ids (sorted), in one
+// pass over the stored records: row r's call at marker j is
+// calls[r*len(markers)+j]. Profiles without a stored record keep
+// NotOnChip. Records come in profile id order, so each is usually the row
+// after the last one found; a binary search finds any other.
+func (s *Service) readCalls(ctx context.Context, markers []phenolink.IndexedMarker, ids []string) ([]phenolink.Call, error) {
 	m := len(markers)
 	positions := make([]int, m)
 	for j, mk := range markers {
 		positions[j] = mk.Index
 	}
-	calls := make([]phenolink.Call, len(rows)*m)
+	calls := make([]phenolink.Call, len(ids)*m) // NotOnChip is the zero Call
+	next := 0
 	err := s.Markers.CallsAt(ctx, positions, func(profileID string, got []phenolink.Call) error {
-		if r, ok := rows[profileID]; ok {
-			copy(calls[r*m:(r+1)*m], got)
+		r := next
+		if r >= len(ids) || ids[r] != profileID {
+			var found bool
+			if r, found = slices.BinarySearch(ids, profileID); !found {
+				return nil
+			}
 		}
+		copy(calls[r*m:(r+1)*m], got)
+		next = r + 1
 		return nil
 	})
 	if err != nil {

@@ -55,10 +55,11 @@ func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phen
 		slices.Sort(ids)
 		s.sorted[phenotypeID] = ids
 	}
-	var out []phenolink.PhenotypeValue
+	values := s.values[phenotypeID]
+	out := make([]phenolink.PhenotypeValue, 0, len(ids))
 	for _, profile := range ids {
 		if !s.withdrawn[profile] {
-			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: s.values[phenotypeID][profile], Source: phenolink.ValueSourceSurvey})
+			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: values[profile], Source: phenolink.ValueSourceSurvey})
 		}
 	}
 	return out, nil

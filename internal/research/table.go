@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -16,31 +15,26 @@ import (
 
 // testOptions are the association rules every test follows: PLINK 1.9's
 // counted allele, and Firth's refit where a logistic estimate diverges.
-var testOptions = association.Options{Convention: association.PLINK1Linear, FirthFallback: true, Workers: 1}
+var testOptions = association.Options{Convention: association.PLINK1Linear, FirthFallback: true}
 
 // tables builds c's table at every marker (calls as readCalls returns
-// them), and tests the testable ones in one association scan.
+// them), and tests the testable ones.
 func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, calls []phenolink.Call, k int) ([]Table, error) {
 	out := make([]Table, len(markers))
-	// People in order of their values, so that each group's values come
-	// out sorted for its median without a sort per group.
-	byValue := make([]int, len(c.values))
-	for i := range byValue {
-		byValue[i] = i
-	}
-	slices.SortFunc(byValue, func(a, b int) int { return cmp.Compare(c.values[a], c.values[b]) })
+	order := valueOrder(c)
+	col := make([]phenolink.Call, len(c.values))
+	scratch := make([]float64, len(c.values))
 	var tests []*association.Marker
 	var testAt []int
 	for j, mk := range markers {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		col := make([]phenolink.Call, len(c.values))
 		for i, r := range c.rows {
 			col[i] = calls[r*len(markers)+j]
 		}
 		out[j] = Table{Marker: mk, Phenotype: c.phenotype}
-		if am := fillGroups(&out[j], c.values, byValue, col, k); am != nil {
+		if am := fillGroups(&out[j], order, col, k, scratch); am != nil {
 			tests = append(tests, am)
 			testAt = append(testAt, j)
 		}
@@ -48,7 +42,7 @@ func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, ca
 	if len(tests) == 0 {
 		return out, nil
 	}
-	results, err := runTests(ctx, c, tests)
+	results, err := runTests(c, tests)
 	if err != nil {
 		return nil, err
 	}
@@ -68,10 +62,33 @@ func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, ca
 	return out, nil
 }
 
+// personValue is a person's value and index among the cohort's people.
+type personValue struct {
+	value  float64
+	person int
+}
+
+// valueOrder returns c's people with their values, for a quantitative
+// phenotype in order of value, so that each group's values come out sorted
+// for its median without a sort per group or marker; a binary phenotype's
+// groups need no order.
+func valueOrder(c cohort) []personValue {
+	order := make([]personValue, len(c.values))
+	for i, v := range c.values {
+		order[i] = personValue{v, i}
+	}
+	if c.phenotype.Kind != phenolink.Binary {
+		slices.SortFunc(order, func(a, b personValue) int { return cmp.Compare(a.value, b.value) })
+	}
+	return order
+}
+
 // fillGroups fills t's groups, N, LeftOut and Note from the people's
-// values (byValue orders them) and calls, and returns the marker record to test, or nil when t
-// cannot be tested (its Note says why).
-func fillGroups(t *Table, values []float64, byValue []int, calls []phenolink.Call, k int) *association.Marker {
+// values (in order, as valueOrder gives them) and calls, and returns the
+// marker record to test, or nil when t cannot be tested (its Note says
+// why). scratch holds a value per person; the groups' values are laid out
+// in it.
+func fillGroups(t *Table, order []personValue, calls []phenolink.Call, k int, scratch []float64) *association.Marker {
 	var counts [256]int
 	total := 0
 	for _, call := range calls {
@@ -86,10 +103,13 @@ func fillGroups(t *Table, values []float64, byValue []int, calls []phenolink.Cal
 	}
 	var hiddenSizes []int
 	shown := 0
+	var sorted [256][]float64
 	for call, n := range counts {
 		switch {
 		case n >= k:
 			t.N += n
+			sorted[call] = scratch[:0:n]
+			scratch = scratch[n:]
 			shown++
 		case n > 0:
 			hiddenSizes = append(hiddenSizes, n)
@@ -98,10 +118,9 @@ func fillGroups(t *Table, values []float64, byValue []int, calls []phenolink.Cal
 	}
 	t.LeftOut = leftOutShown(hiddenSizes, k)
 	binary := t.Phenotype.Kind == phenolink.Binary
-	var sorted [256][]float64
-	for _, i := range byValue {
-		if c := calls[i]; c.IsCalled() && counts[c] >= k {
-			sorted[c] = append(sorted[c], values[i])
+	for _, pv := range order {
+		if c := calls[pv.person]; c.IsCalled() && counts[c] >= k {
+			sorted[c] = append(sorted[c], pv.value)
 		}
 	}
 	for call, v := range sorted {
@@ -220,20 +239,34 @@ func b2i(b bool) int {
 	return 0
 }
 
-// runTests fits c's model at every marker of ms.
-func runTests(ctx context.Context, c cohort, ms []*association.Marker) ([]association.Result, error) {
-	seq := iter.Seq2[*association.Marker, error](func(yield func(*association.Marker, error) bool) {
-		for _, m := range ms {
-			if !yield(m, nil) {
-				return
-			}
-		}
-	})
+// runTests fits c's model at every marker of ms, one marker at a time:
+// for the page's few markers that costs far less than a scan's set-up, and
+// gives the scan's results exactly.
+func runTests(c cohort, ms []*association.Marker) ([]association.Result, error) {
 	co := &association.Cohort{Phenotype: c.values}
+	var fit func(*association.Marker) (association.Result, error)
 	if c.phenotype.Kind == phenolink.Binary {
-		return association.LogisticScan(ctx, seq, co, testOptions)
+		model, err := association.NewLogisticModel(co, testOptions)
+		if err != nil {
+			return nil, err
+		}
+		fit = model.Fit
+	} else {
+		model, err := association.NewLinearModel(co, testOptions)
+		if err != nil {
+			return nil, err
+		}
+		fit = model.Fit
 	}
-	return association.LinearScan(ctx, seq, co, testOptions)
+	out := make([]association.Result, len(ms))
+	for i, m := range ms {
+		r, err := fit(m)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
 }
 
 // newTest copies an association result.

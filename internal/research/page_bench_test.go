@@ -1,0 +1,367 @@
+package research
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"math"
+	mrand "math/rand/v2"
+	"net/url"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"phenolink/internal/phenolink"
+	"phenolink/internal/postgres"
+	"phenolink/internal/sqlite"
+)
+
+// The results page's target: 5 SNPs x 10 phenotypes over 10,000
+// participants in under 50 ms of server time.
+const (
+	pageProfiles = 10_000
+	// pageRecordMarkers is the length of every stored record on the
+	// database stores. SQLite reads a whole record to take a byte of it,
+	// so its cost grows with this; a full genome has about 630,000.
+	pageRecordMarkers = 10_000
+)
+
+// pagePhenotypes are the page's 10 phenotypes: the catalog's two binary
+// ones and eight quantitative ones.
+var pagePhenotypes = []string{
+	"height_mm", "weight_g", "sex", "date_of_birth", "fitbit_avg_num_steps",
+	"fitbit_resting_heart_rate", "fitbit_sleep_duration", "openness", "caffeine_cups_per_day", "chronotype",
+}
+
+// pageCohort is a synthetic cohort of the target's shape: four autosomal
+// SNPs of minor-allele frequency 5% to 50% and one on X (males haploid),
+// 2% no-calls, and each phenotype known for about 90% of the people.
+type pageCohort struct {
+	snps    []phenolink.Marker // the page's markers
+	markers []phenolink.Marker // every marker of a stored record, snps among them
+	at      []int              // each snp's position in markers
+	ids     []string           // profile ids, sorted
+	calls   [][]phenolink.Call // per profile, per snp
+	values  []phenolink.PhenotypeValue
+}
+
+func newPageCohort(tb testing.TB, profiles, recordMarkers int) *pageCohort {
+	c := &pageCohort{}
+	rng := mrand.New(mrand.NewPCG(5, 10))
+	snpChroms := []phenolink.Chromosome{2, 6, 11, 17, phenolink.ChromosomeX}
+	for i := range recordMarkers - len(snpChroms) {
+		chrom := phenolink.Chromosome(1 + i*22/recordMarkers)
+		c.markers = append(c.markers, phenolink.Marker{ID: fmt.Sprintf("i%d", 9_000_000+i), Chrom: chrom, Pos: uint32(1000 + i*10)})
+	}
+	for j, chrom := range snpChroms {
+		m := phenolink.Marker{ID: fmt.Sprintf("rs%d", 7_000_000+j), Chrom: chrom, Pos: uint32(5)}
+		c.snps = append(c.snps, m)
+		// Insert where the chromosome starts, so the record stays in
+		// chromosome order.
+		at := len(c.markers)
+		for k, o := range c.markers {
+			if o.Chrom >= chrom {
+				at = k
+				break
+			}
+		}
+		c.markers = append(c.markers[:at], append([]phenolink.Marker{m}, c.markers[at:]...)...)
+	}
+	for j, s := range c.snps {
+		for k, m := range c.markers {
+			if m.ID == s.ID {
+				c.at = append(c.at, k)
+			}
+		}
+		if len(c.at) != j+1 {
+			tb.Fatalf("snp %s not placed", s.ID)
+		}
+	}
+	alleles := [][2]string{{"A", "G"}, {"C", "T"}, {"A", "C"}, {"G", "T"}, {"A", "G"}}
+	for i := range profiles {
+		id := fmtProfile(i)
+		c.ids = append(c.ids, id)
+		male := i%2 == 0
+		calls := make([]phenolink.Call, len(c.snps))
+		for j, m := range c.snps {
+			q := 0.05 + 0.45*float64(j)/3
+			pick := func() string { return alleles[j][b2i(rng.Float64() < min(q, 0.5))] }
+			s := pick() + pick()
+			switch {
+			case rng.Float64() < 0.02:
+				s = "--"
+			case m.Chrom == phenolink.ChromosomeX && male:
+				s = pick()
+			}
+			call, err := phenolink.ParseCall(s)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			calls[j] = call
+		}
+		c.calls = append(c.calls, calls)
+		for _, p := range phenolink.DefaultPhenotypes() {
+			if !inPage(p.ID) || rng.Float64() < 0.1 {
+				continue
+			}
+			v := p.Min + (p.Max-p.Min)*rng.Float64()
+			if p.Step > 0 {
+				v = p.Min + p.Step*math.Floor((v-p.Min)/p.Step)
+			}
+			if p.Kind == phenolink.Binary {
+				v = b2f(rng.Float64() < 0.3)
+			}
+			c.values = append(c.values, phenolink.PhenotypeValue{ProfileID: id, PhenotypeID: p.ID, Value: v, Source: phenolink.ValueSourceSurvey})
+		}
+	}
+	return c
+}
+
+func inPage(phenotype string) bool {
+	for _, id := range pagePhenotypes {
+		if id == phenotype {
+			return true
+		}
+	}
+	return false
+}
+
+func b2f(b bool) float64 { return float64(b2i(b)) }
+
+func (c *pageCohort) snpIDs() []string {
+	var ids []string
+	for _, m := range c.snps {
+		ids = append(ids, m.ID)
+	}
+	return ids
+}
+
+// memStore holds the cohort's records as the page's markers alone.
+func (c *pageCohort) memStore() *memStore {
+	s := newMemStore()
+	for _, m := range c.snps {
+		s.marker(m.ID, m.Chrom)
+	}
+	for i, id := range c.ids {
+		s.genomes[id] = c.calls[i]
+	}
+	for _, v := range c.values {
+		s.setValue(v.ProfileID, v.PhenotypeID, v.Value)
+	}
+	return s
+}
+
+// pageStore is what filling a database store needs beyond the page.
+type pageStore interface {
+	phenolink.MarkerCallReader
+	phenolink.PhenotypeStore
+	SaveUser(ctx context.Context, u phenolink.User, profiles []phenolink.Profile) error
+	SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error)
+}
+
+// fill stores the cohort: a consenting user per profile, its record of
+// every marker (filler markers' calls "AG"), and its values. Four
+// goroutines save profiles at once, which the stores allow, to shorten
+// the wait on each commit.
+func (c *pageCohort) fill(tb testing.TB, s pageStore) {
+	ctx := context.Background()
+	start := time.Now()
+	filler, err := phenolink.ParseCall("AG")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	const workers = 4
+	errs := make(chan error, workers)
+	for w := range workers {
+		go func() {
+			errs <- c.fillProfiles(ctx, s, filler, w, workers)
+		}()
+	}
+	for range workers {
+		if err := <-errs; err != nil {
+			tb.Fatal(err)
+		}
+	}
+	for start := 0; start < len(c.values); start += 5000 {
+		if err := s.SavePhenotypeValues(ctx, c.values[start:min(start+5000, len(c.values))]); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	tb.Logf("stored %d profiles of %d markers in %v", len(c.ids), len(c.markers), time.Since(start).Round(time.Second))
+}
+
+// fillProfiles stores every workers-th profile from the first-th.
+func (c *pageCohort) fillProfiles(ctx context.Context, s pageStore, filler phenolink.Call, first, workers int) error {
+	rec := make([]phenolink.Call, len(c.markers))
+	for i := first; i < len(c.ids); i += workers {
+		id := c.ids[i]
+		user := "u" + id
+		if err := s.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: id, UserID: user, IsGenotyped: true}}); err != nil {
+			return err
+		}
+		if err := s.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
+			return err
+		}
+		for k := range rec {
+			rec[k] = filler
+		}
+		for j, k := range c.at {
+			rec[k] = c.calls[i][j]
+		}
+		info := phenolink.GenomeInfo{ProfileID: id, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+		if _, err := s.SaveGenome(ctx, info, c.markers, rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// benchmarkPage measures the page on svc, after checking once that it
+// gives every table and tests every one; then, apart, the store's two
+// reads the page makes: every phenotype's values, and the calls.
+func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
+	ctx := context.Background()
+	snps := c.snpIDs()
+	r, err := svc.Results(ctx, snps, pagePhenotypes)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if len(r.Tables) != len(snps)*len(pagePhenotypes) {
+		b.Fatalf("%d tables, want %d", len(r.Tables), len(snps)*len(pagePhenotypes))
+	}
+	for _, t := range r.Tables {
+		if t.Test == nil || t.N < pageProfiles*8/10 {
+			b.Fatalf("%s x %s: N %d, test %+v, note %q; want a test over most people", t.Marker.ID, t.Phenotype.ID, t.N, t.Test, t.Note)
+		}
+	}
+	b.Run("part=page", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("part=values", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			for _, id := range pagePhenotypes {
+				if _, err := svc.Phenotypes.CohortValues(ctx, id); err != nil {
+					b.Fatal(err)
+				}
+			}
+		}
+	})
+	markers, err := svc.Markers.FindMarkers(ctx, snps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var positions []int
+	for _, m := range markers {
+		positions = append(positions, m.Index)
+	}
+	b.Run("part=calls", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			n := 0
+			err := svc.Markers.CallsAt(ctx, positions, func(string, []phenolink.Call) error {
+				n++
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n != pageProfiles {
+				b.Fatalf("CallsAt visited %d records, want %d", n, pageProfiles)
+			}
+		}
+	})
+}
+
+// BenchmarkPage measures the results page at its target shape, 5 SNPs x
+// 10 phenotypes over 10,000 participants, on each store, and the store's
+// reads alone; filling a database store takes far longer than the page
+// and is not timed.
+func BenchmarkPage(b *testing.B) {
+	c := newPageCohort(b, pageProfiles, pageRecordMarkers)
+	b.Run("store=memory", func(b *testing.B) {
+		benchmarkPage(b, c.memStore().service(5), c)
+	})
+	b.Run("store=sqlite", func(b *testing.B) {
+		db, err := sqlite.Open(context.Background(), filepath.Join(b.TempDir(), "page.db"), sqlite.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer db.Close()
+		if err := db.Migrate(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		c.fill(b, db)
+		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c)
+	})
+	b.Run("store=postgres", func(b *testing.B) {
+		db := openPostgres(b)
+		c.fill(b, db)
+		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c)
+	})
+}
+
+// openPostgres opens a migrated Postgres store on a fresh schema of the
+// server TEST_DATABASE_URL names (the local one by default), dropped at
+// the end; it skips when the variable is "off".
+func openPostgres(tb testing.TB) *postgres.DB {
+	tb.Helper()
+	base := os.Getenv("TEST_DATABASE_URL")
+	if base == "" {
+		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+	}
+	if base == "off" {
+		tb.Skip("TEST_DATABASE_URL=off: skipping the Postgres variant")
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		tb.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
+	}
+	defer conn.Close(ctx)
+	suffix := make([]byte, 8)
+	rand.Read(suffix)
+	schema := "research_bench_" + hex.EncodeToString(suffix)
+	ident := pgx.Identifier{schema}.Sanitize()
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ident); err != nil {
+		tb.Fatalf("creating schema %s: %v", schema, err)
+	}
+	tb.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		c, err := pgx.Connect(ctx, base)
+		if err != nil {
+			tb.Errorf("dropping schema %s: %v", schema, err)
+			return
+		}
+		defer c.Close(ctx)
+		if _, err := c.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
+			tb.Errorf("dropping schema %s: %v", schema, err)
+		}
+	})
+	u, err := url.Parse(base)
+	if err != nil {
+		tb.Fatalf("TEST_DATABASE_URL must be a postgres:// URL: %v", err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	db, err := postgres.Open(ctx, u.String(), postgres.Options{})
+	if err != nil {
+		tb.Fatalf("postgres.Open: %v", err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		tb.Fatalf("postgres Migrate: %v", err)
+	}
+	return db
+}
