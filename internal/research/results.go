@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 
 	"phenolink/internal/phenolink"
@@ -53,17 +52,18 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
 	}
 	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
-	cohorts, ids, err := s.cohorts(ctx, phenotypes, len(phenotypeIDs) == 0)
+	lists, records, err := s.read(ctx, phenotypes, markers)
+	if err != nil {
+		return nil, err
+	}
+	cohorts, ids, err := cohorts(phenotypes, lists, len(phenotypeIDs) == 0)
 	if err != nil {
 		return nil, err
 	}
 	if len(markers) == 0 || len(cohorts) == 0 {
 		return report, nil
 	}
-	calls, err := s.readCalls(ctx, markers, ids)
-	if err != nil {
-		return nil, err
-	}
+	calls := records.rows(ids, len(markers))
 	byPhenotype, err := allTables(ctx, cohorts, markers, calls, k)
 	if err != nil {
 		return nil, err
@@ -162,20 +162,18 @@ func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phe
 	return out, nil
 }
 
-// cohorts reads each phenotype's consenting values and numbers the
-// profiles they name: ids is every profile named, in profile id order, and
-// a cohort's rows index ids. With skipEmpty, phenotypes nobody has a value
+// cohorts turns each phenotype's consenting values (lists, as
+// CohortValues returns them) into its cohort and numbers the profiles
+// they name: ids is every profile named, in profile id order, and a
+// cohort's rows index ids. With skipEmpty, phenotypes nobody has a value
 // of are dropped. The stores return values in profile id order, so the
 // profiles are numbered by merging the sorted lists, without a map.
-func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype, skipEmpty bool) ([]cohort, []string, error) {
+func cohorts(phenotypes []phenolink.Phenotype, lists [][]phenolink.PhenotypeValue, skipEmpty bool) ([]cohort, []string, error) {
 	var ids []string
 	var out []cohort
-	var lists [][]phenolink.PhenotypeValue
-	for _, p := range phenotypes {
-		vals, err := s.Phenotypes.CohortValues(ctx, p.ID)
-		if err != nil {
-			return nil, nil, fmt.Errorf("research.Results: reading the values of %q: %w", p.ID, err)
-		}
+	var kept [][]phenolink.PhenotypeValue
+	for k, p := range phenotypes {
+		vals := lists[k]
 		if skipEmpty && len(vals) == 0 {
 			continue
 		}
@@ -186,9 +184,9 @@ func (s *Service) cohorts(ctx context.Context, phenotypes []phenolink.Phenotype,
 		}
 		ids = mergeIDs(ids, vals)
 		out = append(out, cohort{phenotype: p})
-		lists = append(lists, vals)
+		kept = append(kept, vals)
 	}
-	for k, vals := range lists {
+	for k, vals := range kept {
 		c := &out[k]
 		c.values = make([]float64, len(vals))
 		c.rows = make([]int, len(vals))
@@ -228,37 +226,6 @@ func mergeIDs(ids []string, vals []phenolink.PhenotypeValue) []string {
 		out = append(out, vals[j].ProfileID)
 	}
 	return out
-}
-
-// readCalls reads the markers' calls of the profiles ids (sorted), in one
-// pass over the stored records: row r's call at marker j is
-// calls[r*len(markers)+j]. Profiles without a stored record keep
-// NotOnChip. Records come in profile id order, so each is usually the row
-// after the last one found; a binary search finds any other.
-func (s *Service) readCalls(ctx context.Context, markers []phenolink.IndexedMarker, ids []string) ([]phenolink.Call, error) {
-	m := len(markers)
-	positions := make([]int, m)
-	for j, mk := range markers {
-		positions[j] = mk.Index
-	}
-	calls := make([]phenolink.Call, len(ids)*m) // NotOnChip is the zero Call
-	next := 0
-	err := s.Markers.CallsAt(ctx, positions, func(profileID string, got []phenolink.Call) error {
-		r := next
-		if r >= len(ids) || ids[r] != profileID {
-			var found bool
-			if r, found = slices.BinarySearch(ids, profileID); !found {
-				return nil
-			}
-		}
-		copy(calls[r*m:(r+1)*m], got)
-		next = r + 1
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("research.Results: reading calls: %w", err)
-	}
-	return calls, nil
 }
 
 // unknownIDs returns the ids FindMarkers did not find, in the order asked.

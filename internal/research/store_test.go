@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"phenolink/internal/phenolink"
@@ -13,6 +14,8 @@ import (
 // the orderings and consent filter the stores promise.
 type memStore struct {
 	phenolink.PhenotypeStore // methods research does not call panic if called
+
+	mu sync.Mutex // guards sorted: the page reads several phenotypes at once
 
 	catalog   []phenolink.Phenotype
 	values    map[string]map[string]float64 // phenotype id -> profile id -> value
@@ -47,6 +50,7 @@ func (s *memStore) Phenotype(ctx context.Context, id string) (phenolink.Phenotyp
 }
 
 func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
+	s.mu.Lock()
 	ids, ok := s.sorted[phenotypeID]
 	if !ok {
 		for profile := range s.values[phenotypeID] {
@@ -55,6 +59,7 @@ func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phen
 		slices.Sort(ids)
 		s.sorted[phenotypeID] = ids
 	}
+	s.mu.Unlock()
 	values := s.values[phenotypeID]
 	out := make([]phenolink.PhenotypeValue, 0, len(ids))
 	for _, profile := range ids {

@@ -161,10 +161,28 @@ func leftOutShown(hidden []int, k int) int {
 
 // testAlleles returns the alleles of the shown groups' calls in the order
 // first seen over the people (profile id order), and how many there are
-// (counting at most three).
+// (counting at most three). The groups say which alleles there are, so the
+// walk over the people stops once it has seen them all, usually at once.
 func testAlleles(calls []phenolink.Call, counts *[256]int, k int) (a1, a2 uint8, n int) {
+	var present [256]bool
+	want := 0
+	for call, c := range counts {
+		if c < k {
+			continue
+		}
+		for _, a := range [2]uint8{phenolink.Call(call).First(), phenolink.Call(call).Second()} {
+			if a != phenolink.AlleleNone && !present[a] {
+				present[a] = true
+				want++
+			}
+		}
+	}
+	want = min(want, 3)
 	var seen [3]uint8
 	for _, call := range calls {
+		if n == want {
+			break
+		}
 		if !call.IsCalled() || counts[call] < k {
 			continue
 		}
@@ -206,24 +224,35 @@ func constant(groups []Group, binary bool) bool {
 // testMarker packs the shown people's calls as a .bed record over all of
 // values' people, everyone else missing; a haploid call is homozygous.
 func testMarker(mk phenolink.IndexedMarker, a1, a2 uint8, calls []phenolink.Call, counts *[256]int, k int) *association.Marker {
-	rec := make([]byte, plinkfile.RecordLen(len(calls)))
-	plinkfile.FillMissing(rec, len(calls))
-	for i, call := range calls {
-		if !call.IsCalled() || counts[call] < k {
+	// Each call's .bed code, worked out once per call rather than per person.
+	var codes [256]byte
+	for call := range codes {
+		c := phenolink.Call(call)
+		codes[call] = plinkfile.Missing
+		if !c.IsCalled() || counts[call] < k {
 			continue
 		}
-		first, second := call.First(), call.Second()
+		first, second := c.First(), c.Second()
 		if second == phenolink.AlleleNone {
 			second = first
 		}
-		switch copies := b2i(first == a1) + b2i(second == a1); copies {
+		switch b2i(first == a1) + b2i(second == a1) {
 		case 2:
-			plinkfile.SetGenotype(rec, i, plinkfile.HomAllele1)
+			codes[call] = plinkfile.HomAllele1
 		case 1:
-			plinkfile.SetGenotype(rec, i, plinkfile.Het)
+			codes[call] = plinkfile.Het
 		default:
-			plinkfile.SetGenotype(rec, i, plinkfile.HomAllele2)
+			codes[call] = plinkfile.HomAllele2
 		}
+	}
+	rec := make([]byte, plinkfile.RecordLen(len(calls)))
+	for j := range rec {
+		var b byte
+		// The last byte's padding stays zero, as PLINK writes it.
+		for q, call := range calls[4*j : min(4*j+4, len(calls))] {
+			b |= codes[call] << (2 * q)
+		}
+		rec[j] = b
 	}
 	return &association.Marker{
 		Chrom: mk.Chrom.String(), ID: mk.ID, Pos: int64(mk.Pos),
