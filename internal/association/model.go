@@ -33,7 +33,7 @@ func NewLinearModel(c *Cohort, opt Options) (*LinearModel, error) {
 	if err != nil {
 		return nil, fmt.Errorf("association.NewLinearModel: %w", err)
 	}
-	xd, err := buildXDesign(c, opt.Convention.xModel(opt.NoXSex), newMasks)
+	xd, err := buildXDesign(c, pr, opt.Convention.xModel(opt.NoXSex), newMasks)
 	if err != nil {
 		return nil, fmt.Errorf("association.NewLinearModel: X chromosome: %w", err)
 	}

@@ -22,15 +22,20 @@ type xDesign struct {
 
 // newXDesign prepares c for X markers under xm, with sex added as
 // resolveXModel decides.
-func newXDesign(c *Cohort, xm xModel) (*xDesign, error) { return buildXDesign(c, xm, newTables) }
+func newXDesign(c *Cohort, xm xModel) (*xDesign, error) {
+	return buildXDesign(c, nil, xm, newTables)
+}
 
 // buildXDesign is newXDesign with tables from build: newTables for a
-// scan, newMasks for markers summed directly.
-func buildXDesign(c *Cohort, xm xModel, build func(*prepared, *xModel) *byteTables) (*xDesign, error) {
+// scan, newMasks for markers summed directly. pr, when not nil, is c
+// prepared, which the design shares when it adds no sex term.
+func buildXDesign(c *Cohort, pr *prepared, xm xModel, build func(*prepared, *xModel) *byteTables) (*xDesign, error) {
 	xm, cx := resolveXModel(c, xm)
-	pr, err := prepare(cx)
-	if err != nil {
-		return nil, err
+	if cx != c || pr == nil {
+		var err error
+		if pr, err = prepare(cx); err != nil {
+			return nil, err
+		}
 	}
 	return &xDesign{pr: pr, tabs: build(pr, &xm), xm: xm, exact: xm.addSex || xm.maleScale == 1}, nil
 }
