@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"math"
 	"strconv"
 
@@ -25,8 +26,13 @@ type resultsTable struct {
 	Groups       []resultsGroup
 	Test         *resultsTest
 	Note         string
-	Chart        *resultsChart
+	Chart        *resultsChartView
 	K            int // the minimum group size, for "fewer than k"
+}
+
+// resultsChartView is a table's chart, drawn.
+type resultsChartView struct {
+	SVG template.HTML
 }
 
 // resultsGroup is one genotype group's row. A hidden group carries its
@@ -81,7 +87,7 @@ func resultsTableOf(i int, t *research.Table, k int) resultsTable {
 	}
 	if len(t.Groups) > 0 {
 		c := resultsChartOf(out.Anchor+"-chart", t, k)
-		out.Chart = &c
+		out.Chart = &resultsChartView{SVG: c.svg()}
 	}
 	return out
 }

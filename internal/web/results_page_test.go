@@ -2,10 +2,14 @@ package web
 
 import (
 	"encoding/json"
+	"fmt"
+	"math"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
+
+	"phenolink/internal/phenolink"
 )
 
 // resultsCohort is nine participants at k = 3: four AA and four AG at
@@ -288,6 +292,50 @@ func TestResultsFormAndTheOriginalAddress(t *testing.T) {
 		_, page = get(t, c, app.URL+"/results/?snps=rs999")
 		if !strings.Contains(page, "<li><code>rs999</code></li>") {
 			t.Errorf("an unknown-only request does not list the id")
+		}
+	})
+}
+
+func TestResultsPageShowsCaseSharesAndOddsRatioForABinaryPhenotype(t *testing.T) {
+	t.Parallel()
+	researchStores(t, func(t *testing.T, st researchStore) {
+		app := newResearchApp(t, st)
+		seedResultsCohort(t, st)
+		// Evening people: one of the four AA, three of the four AG, and
+		// the hidden GG.
+		evening := []float64{0, 1, 0, 1, 0, 0, 1, 1, 1}
+		var vals []phenolink.PhenotypeValue
+		for i, v := range evening {
+			vals = append(vals, phenolink.PhenotypeValue{ProfileID: fmt.Sprintf("cohort_profile_%03d", i), PhenotypeID: "chronotype", Value: v, Source: phenolink.ValueSourceImport})
+		}
+		if err := st.SavePhenotypeValues(t.Context(), vals); err != nil {
+			t.Fatal(err)
+		}
+		c, _ := app.researcher(t, "Ada")
+		resp, page := get(t, c, app.URL+"/results/?snps=rs100&phenotypes=chronotype")
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("results = %d", resp.StatusCode)
+		}
+		main := strings.ReplaceAll(mainOf(t, page), "\n", "")
+		// One covariate with two levels: the fitted odds ratio per copy of
+		// G is the table's odds ratio, (3/1)/(1/3) = 9, with the Wald
+		// interval exp(ln 9 ± 1.96 sqrt(1 + 1/3 + 1/3 + 1)).
+		se := math.Sqrt(1 + 1.0/3 + 1.0/3 + 1)
+		ci := formatStat(math.Exp(math.Log(9)-1.959964*se)) + " to " + formatStat(math.Exp(math.Log(9)+1.959964*se))
+		for _, want := range []string{
+			`<th scope="col" class="num">evening</th><th scope="col" class="num">Share</th>`,
+			`<th scope="row"><code>AA</code></th><td class="num">0</td><td class="num">4</td><td class="num">1</td><td class="num">25.0%</td>`,
+			`<th scope="row"><code>AG</code></th><td class="num">1</td><td class="num">4</td><td class="num">3</td><td class="num">75.0%</td>`,
+			`<td colspan="3" class="results-hidden">fewer than 3</td>`,
+			"logistic, per copy of G", "<dt>OR</dt><dd>9</dd>", "<dt>95% CI</dt><dd>" + ci + "</dd>",
+			"Share of evening by rs100 genotype",
+		} {
+			if !strings.Contains(main, want) {
+				t.Errorf("binary results lack %q", want)
+			}
+		}
+		if strings.Contains(main, "<dt>β</dt>") {
+			t.Errorf("a binary phenotype shows a linear beta")
 		}
 	})
 }
