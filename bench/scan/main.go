@@ -1,11 +1,18 @@
-// Command scan times Phenolink's genome-wide scan on a PLINK fileset, for
-// comparison with PLINK on the same files (see run.sh).
+// Command scan times Phenolink's genome-wide scan, for comparison with
+// PLINK on the same data: on a PLINK fileset (see run.sh), and as the scan
+// job reading a store's genomes (see run-store.sh).
 //
 //	scan gen -out /tmp/x/cohort -samples 2000 -markers 600000
 //	scan linear -bfile /tmp/x/cohort -pheno-name qt [-covar] [-threads 2] -out results.tsv
+//	scan fill -db URL|FILE [-schema S] -samples 2000 -markers 600000
+//	scan job -db URL|FILE [-schema S] [-covar] [-threads 2]
+//	scan export -db URL|FILE [-schema S] -out /tmp/x/stored
 //
 // The linear scan streams the .bed file marker by marker through the
-// workers and writes one line per marker, as PLINK does.
+// workers and writes one line per marker, as PLINK does. fill stores a
+// synthetic consenting cohort in Postgres (a postgres:// URL, tables in
+// -schema) or SQLite (a file); job runs the scan job on it; export writes
+// what the job scanned as a PLINK fileset with .pheno and .covar files.
 package main
 
 import (
@@ -34,15 +41,21 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("want a command: gen or linear")
+		return fmt.Errorf("want a command: gen, linear, fill, job or export")
 	}
 	switch args[0] {
 	case "gen":
 		return gen(args[1:])
 	case "linear":
 		return linear(args[1:], stdout)
+	case "fill":
+		return fill(args[1:], stdout)
+	case "job":
+		return job(args[1:], stdout)
+	case "export":
+		return export(args[1:], stdout)
 	}
-	return fmt.Errorf("unknown command %q: want gen or linear", args[0])
+	return fmt.Errorf("unknown command %q: want gen, linear, fill, job or export", args[0])
 }
 
 func gen(args []string) error {

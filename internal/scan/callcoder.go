@@ -40,6 +40,7 @@ func newCallCoder(markers int, alleles [][2]uint8, conflicts []uint32) callCoder
 const (
 	lowSevens    = 0x7F7F7F7F7F7F7F7F
 	highBits     = 0x8080808080808080
+	lowNibbles   = 0x0F0F0F0F0F0F0F0F
 	noCalls      = 0x7777777777777777 // eight phenolink.NoCall
 	missingCodes = 0x0101010101010101 // eight plinkfile.Missing, a byte each
 )
@@ -50,26 +51,36 @@ func zeroBytes(x uint64) uint64 {
 	return ^((x&lowSevens + lowSevens) | x | lowSevens)
 }
 
-// codes8 codes the eight calls of x (marker j's call in byte j) against
-// their markers' known calls k0, k1 and k2, giving one code a byte. ok is
-// false when a call is neither a known call nor missing, and the calls
-// must then be coded one by one.
-func codes8(x, k0, k1, k2 uint64) (codes uint64, ok bool) {
-	hom1, het, hom2 := zeroBytes(x^k0), zeroBytes(x^k1), zeroBytes(x^k2)
-	missing := zeroBytes(x) | zeroBytes(x^noCalls)
-	// HomAllele1 00, Missing 01, Het 10, HomAllele2 11.
-	return (het|hom2)>>6 | (hom2|missing)>>7, hom1|het|hom2|missing == highBits
+// codeWords codes the calls of markers lo to end, a whole number of words
+// from lo, into row: each code, shifted left by shift, is ORed into byte
+// j of row (the byte's other bits ANDed with keep first).
+//
+// Eight calls (marker j's in byte j of the word x) are coded against
+// their markers' known calls at once; a word with a call that is neither
+// a known call nor missing is coded one call at a time. A haploid call
+// (male X and Y, MT) counts as homozygous, as PLINK stores it.
+func (c *callCoder) codeWords(calls, row []byte, shift uint, keep uint64, lo, end int) {
+	k0, k1, k2 := c.known[0], c.known[1], c.known[2]
+	for j := lo; j < end; j += 8 {
+		x := binary.LittleEndian.Uint64(calls[j:])
+		missing := zeroBytes(x) | zeroBytes(x^noCalls)
+		// A haploid call's empty low nibble takes a copy of its allele.
+		x |= x >> 4 & lowNibbles & (zeroBytes(x&lowNibbles) >> 7 * 0x0F)
+		hom1 := zeroBytes(x ^ binary.LittleEndian.Uint64(k0[j:]))
+		het := zeroBytes(x ^ binary.LittleEndian.Uint64(k1[j:]))
+		hom2 := zeroBytes(x ^ binary.LittleEndian.Uint64(k2[j:]))
+		// HomAllele1 00, Missing 01, Het 10, HomAllele2 11.
+		codes := (het|hom2)>>6 | (hom2|missing)>>7
+		if hom1|het|hom2|missing != highBits {
+			codes = c.codeSlowly(calls, j)
+		}
+		binary.LittleEndian.PutUint64(row[j:], codes<<shift|binary.LittleEndian.Uint64(row[j:])&keep)
+	}
 }
 
-// codeWord codes the calls of markers j to j+7 (a whole word of calls),
-// one code a byte.
-func (c *callCoder) codeWord(calls []byte, j int) uint64 {
-	codes, ok := codes8(binary.LittleEndian.Uint64(calls[j:]),
-		binary.LittleEndian.Uint64(c.known[0][j:]), binary.LittleEndian.Uint64(c.known[1][j:]), binary.LittleEndian.Uint64(c.known[2][j:]))
-	if ok {
-		return codes
-	}
-	codes = 0
+// codeSlowly codes the calls of markers j to j+7 one by one.
+func (c *callCoder) codeSlowly(calls []byte, j int) uint64 {
+	var codes uint64
 	for i := range 8 {
 		codes |= uint64(c.code(j+i, calls[j+i])) << (8 * i)
 	}

@@ -1,6 +1,7 @@
 package scan
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -9,6 +10,7 @@ import (
 
 	"phenolink/internal/phenolink"
 	"phenolink/internal/plinkfile"
+	"phenolink/internal/scan/scantest"
 )
 
 // recordStore hands out fixed records, some shorter than the index, through
@@ -170,30 +172,65 @@ func callAt(rec []phenolink.Call, j int) phenolink.Call {
 	return phenolink.NotOnChip
 }
 
-// TestCodes8 checks the word-wide comparisons on the edge values of a
-// byte.
-func TestCodes8(t *testing.T) {
-	k0, k1, k2 := uint64(0x11), uint64(0x14), uint64(0x44) // AA, AT, TT in byte 0
+// TestCodeWords checks the word-wide comparisons on the edge values of a
+// byte, in each byte of the word, for a marker whose alleles are A and T.
+func TestCodeWords(t *testing.T) {
 	for _, tt := range []struct {
-		call byte
-		code uint64
-		ok   bool
+		call phenolink.Call
+		code byte
 	}{
-		{0x11, plinkfile.HomAllele1, true},
-		{0x14, plinkfile.Het, true},
-		{0x44, plinkfile.HomAllele2, true},
-		{0x00, plinkfile.Missing, true},
-		{0x77, plinkfile.Missing, true},
-		{0x10, 0, false}, // haploid A
-		{0x12, 0, false}, // a third allele
-		{0x80, 0, false},
-		{0xFF, 0, false},
+		{0x11, plinkfile.HomAllele1},
+		{0x14, plinkfile.Het},
+		{0x44, plinkfile.HomAllele2},
+		{phenolink.NotOnChip, plinkfile.Missing},
+		{phenolink.NoCall, plinkfile.Missing},
+		{0x10, plinkfile.HomAllele1}, // haploid A
+		{0x40, plinkfile.HomAllele2}, // haploid T
+		{0x20, plinkfile.Missing},    // haploid C, a third allele
+		{0x12, plinkfile.Missing},    // a third allele
+		{0x24, plinkfile.Missing},
 	} {
-		// Bytes 1 to 7 hold no-calls, which code as missing.
-		x := uint64(tt.call) | noCalls&^0xFF
-		codes, ok := codes8(x, k0|^uint64(0xFF), k1|^uint64(0xFF), k2|^uint64(0xFF))
-		if ok != tt.ok || ok && codes != tt.code|missingCodes&^0xFF {
-			t.Errorf("codes8(call %#02x) = %#016x, %v; want code %d, %v", tt.call, codes, ok, tt.code, tt.ok)
+		for at := range 8 {
+			alleles, conflicts := make([][2]uint8, 8), make([]uint32, 8)
+			c := newCallCoder(8, alleles, conflicts)
+			calls := make([]byte, 8)
+			for j := range calls {
+				c.slowCode(j, 0x14) // alleles A, T
+				calls[j] = byte(phenolink.NoCall)
+			}
+			calls[at] = byte(tt.call)
+			// The quad's first profile left HomAllele2 in bits 0 and 1.
+			row := bytes.Repeat([]byte{plinkfile.HomAllele2}, 8)
+			c.codeWords(calls, row, 2, ^uint64(0), 0, 8)
+			for j, b := range row {
+				want := byte(plinkfile.Missing)
+				if j == at {
+					want = tt.code
+				}
+				if b != plinkfile.HomAllele2|want<<2 {
+					t.Errorf("call %v in byte %d: byte %d of the row is %08b, want %08b", tt.call, at, j, b, plinkfile.HomAllele2|want<<2)
+				}
+			}
+			if n := conflicts[at]; (tt.code == plinkfile.Missing && tt.call.IsCalled()) != (n == 1) {
+				t.Errorf("call %v: %d conflicts counted", tt.call, n)
+			}
+		}
+	}
+}
+
+// BenchmarkReadMatrix codes and transposes 512 synthetic genomes of
+// 100,000 markers from the in-memory store.
+func BenchmarkReadMatrix(b *testing.B) {
+	const profiles, markers = 512, 100_000
+	st, _, _ := newCohort(b, scantest.Config{Seed: 1, Samples: profiles, Markers: markers})
+	ms, err := st.Markers(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(profiles * markers)
+	for b.Loop() {
+		if _, err := readMatrix(b.Context(), st, ms, func(string) bool { return true }, profiles, nil); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -78,15 +78,10 @@ func (g *quadGroup) encodeRange(c *callCoder, p int, calls []byte, lo, hi int) {
 	if p%4 != 0 {
 		keep = ^uint64(0)
 	}
-	put := func(j int, codes uint64) {
-		binary.LittleEndian.PutUint64(row[j:], codes<<shift|binary.LittleEndian.Uint64(row[j:])&keep)
-	}
-	j := lo
-	for end := min(hi, len(calls)); j+8 <= end; j += 8 {
-		put(j, c.codeWord(calls, j))
-	}
-	for ; j < hi; j += 8 {
-		put(j, c.codeTail(calls, j, hi))
+	words := lo + max(min(hi, len(calls))-lo, 0)&^7
+	c.codeWords(calls, row, shift, keep, lo, words)
+	for j := words; j < hi; j += 8 {
+		binary.LittleEndian.PutUint64(row[j:], c.codeTail(calls, j, hi)<<shift|binary.LittleEndian.Uint64(row[j:])&keep)
 	}
 }
 

@@ -13,10 +13,10 @@ import (
 )
 
 // Store keeps everything in maps. It implements phenolink.ScanStore,
-// phenolink.PhenotypeStore and the parts of phenolink.GenotypeStore that
-// scans and exports use (SaveGenome, Genome, Markers, ScanGenomes,
-// DeleteGenome); the genotype browser's methods are left to the embedded
-// nil interface and panic.
+// phenolink.PhenotypeStore, phenolink.GenomeRecordScanner and the parts
+// of phenolink.GenotypeStore that scans and exports use (SaveGenome,
+// Genome, Markers, ScanGenomes, DeleteGenome); the genotype browser's
+// methods are left to the embedded nil interface and panic.
 type Store struct {
 	phenolink.GenotypeStore
 
@@ -143,6 +143,33 @@ func (s *Store) ScanGenomes(ctx context.Context, fn func(profileID string, calls
 		clear(buf)
 		copy(buf, rec)
 		if err := fn(id, buf); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// ScanGenomeRecords calls fn with every genome in profile id order as
+// stored: a genome saved before the index grew is shorter than the index.
+func (s *Store) ScanGenomeRecords(ctx context.Context, fn func(profileID string, record []phenolink.Call) error) error {
+	s.mu.Lock()
+	ids := make([]string, 0, len(s.genomes))
+	for id := range s.genomes {
+		ids = append(ids, id)
+	}
+	s.mu.Unlock()
+	slices.Sort(ids)
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		rec, ok := s.genomes[id]
+		s.mu.Unlock()
+		if !ok {
+			continue
+		}
+		if err := fn(id, rec); err != nil {
 			return err
 		}
 	}
