@@ -151,7 +151,7 @@ func resultsChartOf(id string, t *research.Table, k int) resultsChart {
 		desc = fmt.Sprintf("Share of %s (%s) per genotype of %s, with one standard error either side.", p.Levels[1], p.Label, t.Marker.ID)
 		format = formatPercent
 	} else if p.Unit != "" {
-		desc = fmt.Sprintf("Mean %s in %s per genotype of %s, with one standard error either side.", p.Label, p.Unit, t.Marker.ID)
+		desc = fmt.Sprintf("Mean %s (%s) per genotype of %s, with one standard error either side.", p.Label, p.Unit, t.Marker.ID)
 	}
 	desc += fmt.Sprintf(" Groups of fewer than %d people are not drawn.", k)
 	return layoutChart(id, title, desc, bars, format)
