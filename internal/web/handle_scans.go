@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/scan"
 )
 
 // scansPage lists scans and offers the form that starts one.
@@ -82,10 +84,7 @@ func handleStartScan(pages *renderer, phenotypes phenolink.PhenotypeStore, scans
 		}
 		s, err := f.scan(userFrom(ctx).ID)
 		if err == nil {
-			_, err = phenotypes.Phenotype(ctx, s.PhenotypeID)
-			if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
-				err = phenolink.Errorf(phenolink.EINVALID, "Choose a phenotype from the list.")
-			}
+			err = checkScanCohort(ctx, phenotypes, s.PhenotypeID)
 		}
 		if err == nil {
 			s, err = scans.CreateScan(ctx, s)
@@ -125,4 +124,26 @@ func (f scanForm) scan(userID string) (phenolink.Scan, error) {
 		return s, phenolink.Errorf(phenolink.EINVALID, "The call-rate threshold must be a number such as 0.95.")
 	}
 	return s, s.Validate()
+}
+
+// checkScanCohort refuses a scan of a phenotype that is not in the
+// catalog or that too few consenting participants have, so that no scan
+// is stored only for its job to fail. The job checks again with genomes
+// and covariates, which can only shrink the cohort.
+func checkScanCohort(ctx context.Context, phenotypes phenolink.PhenotypeStore, id string) error {
+	ph, err := phenotypes.Phenotype(ctx, id)
+	if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
+		return phenolink.Errorf(phenolink.EINVALID, "Choose a phenotype from the list.")
+	}
+	if err != nil {
+		return err
+	}
+	values, err := phenotypes.CohortValues(ctx, id)
+	if err != nil {
+		return err
+	}
+	if len(values) < scan.MinSamples {
+		return phenolink.Errorf(phenolink.EINVALID, "Only %d consenting participants have a value of %s; a scan needs at least %d.", len(values), ph.Label, scan.MinSamples)
+	}
+	return nil
 }

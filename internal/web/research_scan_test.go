@@ -31,6 +31,16 @@ func TestStartingAScanStoresItWithItsJob(t *testing.T) {
 			t.Fatalf("scans after a refused start: %v", scans)
 		}
 
+		// Nobody has a height yet: refused before anything is stored.
+		resp, page = postForm(t, c, app.URL+"/scans/", url.Values{"phenotype": {"height_mm"}, "sex": {"yes"}, "age": {"yes"}, "min_maf": {"0.01"}, "min_call_rate": {"0.95"}})
+		if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "Only 0 consenting participants have a value of Height; a scan needs at least 10.") {
+			t.Fatalf("scan of a phenotype nobody has = %d, want 422 with the reason:\n%s", resp.StatusCode, page)
+		}
+		if scans, _ := st.Scans(t.Context()); len(scans) != 0 {
+			t.Fatalf("scans after a scan of a phenotype nobody has: %v", scans)
+		}
+
+		seedCohort(t, st, 12, []string{"AA", "AG", "GG"}, func(i int) float64 { return 1600 + float64(i) })
 		resp, page = postForm(t, c, app.URL+"/scans/", url.Values{"phenotype": {"height_mm"}, "sex": {"yes"}, "age": {"yes"}, "min_maf": {"0.01"}, "min_call_rate": {"0.95"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("start scan = %d:\n%s", resp.StatusCode, page)
