@@ -7,12 +7,14 @@
 //	scan fill -db URL|FILE [-schema S] -samples 2000 -markers 600000
 //	scan job -db URL|FILE [-schema S] [-covar] [-threads 2]
 //	scan export -db URL|FILE [-schema S] -out /tmp/x/stored
+//	scan read -db URL|FILE [-schema S]
 //
 // The linear scan streams the .bed file marker by marker through the
 // workers and writes one line per marker, as PLINK does. fill stores a
 // synthetic consenting cohort in Postgres (a postgres:// URL, tables in
 // -schema) or SQLite (a file); job runs the scan job on it; export writes
-// what the job scanned as a PLINK fileset with .pheno and .covar files.
+// what the job scanned as a PLINK fileset with .pheno and .covar files;
+// read times the store's reading of every record alone.
 package main
 
 import (
@@ -41,7 +43,7 @@ func main() {
 
 func run(args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("want a command: gen, linear, fill, job or export")
+		return fmt.Errorf("want a command: gen, linear, fill, job, export or read")
 	}
 	switch args[0] {
 	case "gen":
@@ -54,8 +56,10 @@ func run(args []string, stdout io.Writer) error {
 		return job(args[1:], stdout)
 	case "export":
 		return export(args[1:], stdout)
+	case "read":
+		return read(args[1:], stdout)
 	}
-	return fmt.Errorf("unknown command %q: want gen, linear, fill, job or export", args[0])
+	return fmt.Errorf("unknown command %q: want gen, linear, fill, job, export or read", args[0])
 }
 
 func gen(args []string) error {

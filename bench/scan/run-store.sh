@@ -8,7 +8,9 @@
 # Environment: DB (default: the local test Postgres; a path that is not a
 # postgres:// URL is an SQLite file, with N appended), MARKERS (default
 # 600000), REPS (runs per row, the fastest is kept; default 3), DIR (work
-# directory for the exported filesets, default /tmp/phenolink-bench).
+# directory for the exported filesets, default /tmp/phenolink-bench),
+# THREADS (the thread counts of the PLINK 2 and Phenolink rows, default
+# "1 2").
 # Each N gets its own schema, bench_scan_nN, filled once and kept; drop it
 # to refill. Wall time and peak resident memory come from /usr/bin/time and
 # cover the scan process only: on Postgres, the server's work reading the
@@ -41,13 +43,14 @@ for n in "${sizes[@]}"; do
 	if [[ ! -s $b.bed ]]; then
 		"$dir/scan" export "${store[@]}" -out "$b" >&2
 	fi
+	row "store read, no coding" "$n" - - "$dir/scan" read "${store[@]}"
 	common=(--bfile "$b" --pheno "$b.pheno" --pheno-name height_mm --allow-no-sex --silent)
 	row "plink1.9 --assoc" "$n" 1 no plink1.9 "${common[@]}" --threads 1 --assoc --out "$d/p19"
-	for th in 1 2; do
+	for th in ${THREADS:-1 2}; do
 		row "plink2 --glm" "$n" "$th" no plink2 "${common[@]}" --threads "$th" --glm allow-no-covars --out "$d/p2"
 		row "plink2 --glm" "$n" "$th" yes plink2 "${common[@]}" --threads "$th" --glm no-x-sex --covar "$b.covar" --out "$d/p2cov"
 	done
-	for th in 1 2; do
+	for th in ${THREADS:-1 2}; do
 		row "phenolink scan job" "$n" "$th" no "$dir/scan" job "${store[@]}" -threads "$th"
 		grep -o 'read=[^ ]* tests=[^ ]*' "$dir/stdout.txt" >&2 || true
 		row "phenolink scan job" "$n" "$th" yes "$dir/scan" job "${store[@]}" -threads "$th" -covar
