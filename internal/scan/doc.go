@@ -3,11 +3,13 @@
 // cohort as a PLINK fileset.
 //
 // A scan job (phenolink.JobScan, payload the decimal scan id) loads the
-// scan, gathers its cohort, reads every stored genome once through
-// GenotypeStore.ScanGenomes into packed two-bit .bed records (a quarter of a
-// byte per call: 300 MB for 2,000 samples by 600,000 markers), filters the
-// markers, runs package association's linear (quantitative) or logistic
-// (binary) scan and completes the scan with its encoded Results.
+// scan, gathers its cohort, reads every stored genome once, as stored,
+// through phenolink.GenomeRecordScanner (GenotypeStore.ScanGenomes for a
+// store without it) into packed two-bit .bed records (a quarter of a byte
+// per call: 300 MB for 2,000 samples by 600,000 markers; the calls are
+// never held as numbers), filters the markers, runs package association's
+// linear (quantitative) or logistic (binary) scan and completes the scan
+// with its encoded Results.
 //
 // Cohort. A sample is a profile whose user consents (CohortValues returns
 // only those), with a value of the scan's phenotype and a stored genome.
