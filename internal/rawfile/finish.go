@@ -3,6 +3,7 @@ package rawfile
 import (
 	"slices"
 	"sort"
+	"unsafe"
 
 	"phenolink/internal/phenolink"
 )
@@ -17,7 +18,7 @@ func (p *parser) finish() (*Genome, error) {
 		}
 		return nil, invalidf("The file %shas a header but no genotype rows; it was probably cut short. Download your raw data from 23andMe again and upload the whole file.", named(p.name))
 	}
-	all := string(p.ids) // one allocation; every id is a substring of it
+	all := p.joinedIDs() // every id is a substring of it
 	dropped, err := p.repeats(all)
 	if err != nil {
 		return nil, err
@@ -46,6 +47,16 @@ func (p *parser) finish() (*Genome, error) {
 		}
 	}
 	return g, nil
+}
+
+// joinedIDs returns the ids column as one string without copying it: the
+// parser never writes to p.ids again, so the string's bytes stay as they
+// are, and a full file's ids (10 MB) are not held twice.
+func (p *parser) joinedIDs() string {
+	if len(p.ids) == 0 {
+		return ""
+	}
+	return unsafe.String(&p.ids[0], len(p.ids))
 }
 
 // id returns row i's marker id as a substring of all, the joined ids.

@@ -40,12 +40,11 @@ type Genome struct {
 	Summary Summary
 }
 
-// Marker is where a row's genotype was read.
-type Marker struct {
-	ID    string // an rsid ("rs4477212") or a 23andMe internal id ("i701050")
-	Chrom phenolink.Chromosome
-	Pos   uint32 // 1-based on the genome build; a 0 is kept as written
-}
+// Marker is where a row's genotype was read: its ID is an rsid
+// ("rs4477212") or a 23andMe internal id ("i701050"), its Pos 1-based on the
+// genome build (a 0 is kept as written). It is the domain's marker, so a
+// parsed file is staged for import without copying its million markers.
+type Marker = phenolink.Marker
 
 // Header is what the comment lines say about the file.
 type Header struct {

@@ -21,8 +21,10 @@ func TestParseAccepts(t *testing.T) {
 		"rs2032652\tY\t14869076\tD",
 	}
 	want := []Marker{
-		{"rs4477212", 1, 82154}, {"rs3094315", 1, 752566}, {"i3000001", 1, 800000}, {"rs12345", 2, 1000},
-		{"rs99", phenolink.ChromosomeX, 2700157}, {"i701050", phenolink.ChromosomeMT, 16518}, {"rs2032652", phenolink.ChromosomeY, 14869076},
+		{ID: "rs4477212", Chrom: 1, Pos: 82154}, {ID: "rs3094315", Chrom: 1, Pos: 752566},
+		{ID: "i3000001", Chrom: 1, Pos: 800000}, {ID: "rs12345", Chrom: 2, Pos: 1000},
+		{ID: "rs99", Chrom: phenolink.ChromosomeX, Pos: 2700157}, {ID: "i701050", Chrom: phenolink.ChromosomeMT, Pos: 16518},
+		{ID: "rs2032652", Chrom: phenolink.ChromosomeY, Pos: 14869076},
 	}
 	wantCalls := []string{"AA", "AG", "DI", "--", "T", "G", "D"}
 	plain := rawFile(header37, rows...)
