@@ -43,7 +43,10 @@ func handleUploadForm(pages *renderer, sessions *scs.SessionManager, users pheno
 // handleUpload parses the uploaded file while it arrives, never writing it
 // to disk, stages the parsed genome and queues its import. A file that does
 // not parse is refused with the parser's message and nothing is stored.
+// Only maxParsingUploads files are read at once; another is answered 503
+// with a message to try again.
 func handleUpload(pages *renderer, sessions *scs.SessionManager, users phenolink.UserStore, queue phenolink.JobQueue) http.Handler {
+	limit := newUploadLimit(maxParsingUploads, uploadSlotWait)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		profile, err := selectedProfile(r, sessions, users)
@@ -51,6 +54,12 @@ func handleUpload(pages *renderer, sessions *scs.SessionManager, users phenolink
 			pages.error(w, r, err)
 			return
 		}
+		if !limit.acquire(ctx) {
+			w.Header().Set("Retry-After", "60")
+			pages.page(w, r, http.StatusServiceUnavailable, "genotypes_upload", uploadPage{Profile: profile, Error: uploadBusyMessage})
+			return
+		}
+		defer limit.release()
 		g, err := parseUpload(r)
 		if err != nil {
 			if msg, ok := uploadProblem(err); ok {
@@ -127,20 +136,13 @@ func uploadProblem(err error) (string, bool) {
 
 // stageGenome encodes the parsed file as the import job's payload.
 func stageGenome(profileID string, g *rawfile.Genome) ([]byte, error) {
-	markers := make([]phenolink.Marker, len(g.Markers))
-	for i, m := range g.Markers {
-		markers[i] = phenolink.Marker{ID: m.ID, Chrom: m.Chrom, Pos: m.Pos}
-	}
-	// The parser's column is as large as the copy; letting it go before
-	// encoding keeps a full-size upload's peak memory down.
-	g.Markers = nil
 	staged := phenolink.StagedGenome{
 		Info: phenolink.GenomeInfo{
 			ProfileID: profileID,
 			Source:    phenolink.GenomeSourceFile,
 			Build:     g.Build,
 		},
-		Markers: markers,
+		Markers: g.Markers,
 		Calls:   g.Calls,
 	}
 	b, err := staged.MarshalBinary()
