@@ -1,8 +1,11 @@
 // Command upload measures an upload end to end: it starts `phenolink serve`
 // as its own process, signs in through the built-in 23andMe simulator,
 // uploads a synthetic raw-data file over HTTP and polls the job until the
-// genome is stored. It prints the time from the first byte sent to the job
-// being done and the server's peak resident memory (VmHWM, Linux).
+// genome is stored. A local server seeds its demo cohort first; the uploads
+// start once it is ready. For each upload it prints the time from the first
+// byte sent to the job being done and the server's largest resident memory
+// during it (VmRSS sampled every 5 ms, Linux), and at the end the process's
+// high-water mark (VmHWM).
 //
 //	go build -o /tmp/phenolink ./cmd/phenolink
 //	go run ./bench/upload -bin /tmp/phenolink                 # SQLite
@@ -42,6 +45,8 @@ func run() error {
 	dbURL := flag.String("database-url", "", "Postgres URL; empty uses SQLite in a temporary directory")
 	markers := flag.Int("markers", 960_000, "rows in the uploaded file")
 	runs := flag.Int("runs", 3, "uploads to time, one after another")
+	demoWait := flag.Duration("demo-wait", 2*time.Minute, "how long to wait for a local server's demo cohort before timing; 0 for servers that seed none")
+	serverLog := flag.String("server-log", "", "write the server's output here (with GODEBUG=gctrace=1 in the environment, the heap at each collection)")
 	flag.Parse()
 	if *bin == "" {
 		return errors.New("-bin is required")
@@ -60,8 +65,20 @@ func run() error {
 	defer cancel()
 	cmd := exec.CommandContext(ctx, *bin, "serve")
 	cmd.Env = append(os.Environ(), "SETTINGS=local", "DATA_DIR="+dir, "ADDR=127.0.0.1:0", "DATABASE_URL="+*dbURL, "API_CLIENT_ID=")
-	cmd.Stderr = io.Discard
+	var logFile io.Writer = io.Discard
+	if *serverLog != "" {
+		f, err := os.Create(*serverLog)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		logFile = f
+	}
 	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	errOut, err := cmd.StderrPipe()
 	if err != nil {
 		return err
 	}
@@ -69,27 +86,49 @@ func run() error {
 		return err
 	}
 	defer func() { cmd.Process.Signal(os.Interrupt); cmd.Wait() }()
-	base, err := waitForURL(out)
-	if err != nil {
-		return err
+	urls, seeded := make(chan string, 1), make(chan struct{}, 2)
+	go watch(out, logFile, urls, seeded)
+	go watch(errOut, logFile, urls, seeded)
+	var base string
+	select {
+	case base = <-urls:
+	case <-time.After(time.Minute):
+		return errors.New("the server did not say where it listens within a minute")
+	}
+	// A local run seeds its demo cohort beside the server; the uploads are
+	// timed after it, so its imports are not counted as the upload's.
+	if *demoWait > 0 {
+		select {
+		case <-seeded:
+		case <-time.After(*demoWait):
+			fmt.Println("note: the server never said its demo cohort was ready; timing anyway")
+		}
 	}
 	c, err := signIn(base)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("file: %d rows, %.1f MB; database: %s\n", *markers, float64(len(file))/1e6, describe(*dbURL))
-	for i := range *runs {
-		d, err := uploadAndWait(c, base, file)
-		if err != nil {
-			return err
-		}
-		fmt.Printf("run %d: upload to stored %s\n", i+1, d.Round(time.Millisecond))
-	}
-	hwm, err := peakRSS(cmd.Process.Pid)
+	pid := cmd.Process.Pid
+	idle, err := rss(pid, "VmRSS:")
 	if err != nil {
 		return err
 	}
-	fmt.Printf("server peak RSS (VmHWM): %s\n", hwm)
+	fmt.Printf("server RSS before the first upload: %.1f MB\n", float64(idle)/1e3)
+	for i := range *runs {
+		peak := sampleRSS(pid)
+		d, err := uploadAndWait(c, base, file)
+		p := peak()
+		if err != nil {
+			return err
+		}
+		fmt.Printf("run %d: upload to stored %s, server RSS peak %.1f MB (sampled every 5 ms)\n", i+1, d.Round(time.Millisecond), float64(p)/1e3)
+	}
+	hwm, err := rss(pid, "VmHWM:")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("server peak RSS over all runs (VmHWM): %.1f MB\n", float64(hwm)/1e3)
 	return nil
 }
 
@@ -116,17 +155,24 @@ func rawFile(n int) ([]byte, error) {
 
 var runningRe = regexp.MustCompile(`Phenolink is running at (http://\S+)`)
 
-// waitForURL reads the server's output until it says where it listens,
-// then keeps draining it so the server never blocks on a full pipe.
-func waitForURL(out io.Reader) (string, error) {
-	sc := bufio.NewScanner(out)
+// watch copies one of the server's output streams to log line by line,
+// sending the URL the server listens at to urls and a signal to seeded when
+// the local demo cohort is ready. It keeps draining, so the server never
+// blocks on a full pipe.
+func watch(r io.Reader, log io.Writer, urls chan<- string, seeded chan<- struct{}) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
 	for sc.Scan() {
-		if m := runningRe.FindStringSubmatch(sc.Text()); m != nil {
-			go io.Copy(io.Discard, out)
-			return m[1], nil
+		line := sc.Text()
+		fmt.Fprintln(log, line)
+		if m := runningRe.FindStringSubmatch(line); m != nil {
+			urls <- m[1]
+		}
+		if strings.Contains(line, "demo cohort ready") {
+			seeded <- struct{}{}
 		}
 	}
-	return "", errors.New("the server exited before it said where it listens")
+	io.Copy(io.Discard, r)
 }
 
 var (
@@ -223,16 +269,46 @@ func uploadAndWait(c *http.Client, base string, file []byte) (time.Duration, err
 	}
 }
 
-// peakRSS reads the process's high-water resident set size.
-func peakRSS(pid int) (string, error) {
+// sampleRSS polls the process's resident set size until the returned
+// function is called, which stops it and returns the largest seen, in kB.
+// VmHWM covers the whole process life; sampling gives each run its own.
+func sampleRSS(pid int) (stop func() int64) {
+	done := make(chan struct{})
+	result := make(chan int64)
+	go func() {
+		var peak int64
+		t := time.NewTicker(5 * time.Millisecond)
+		defer t.Stop()
+		for {
+			if kb, err := rss(pid, "VmRSS:"); err == nil {
+				peak = max(peak, kb)
+			}
+			select {
+			case <-done:
+				result <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() int64 { close(done); return <-result }
+}
+
+// rss reads one of the kB fields of the process's /proc status, such as
+// VmRSS (resident now) or VmHWM (the high-water mark).
+func rss(pid int, field string) (int64, error) {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
-		return "", err
+		return 0, err
 	}
 	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			return strings.TrimSpace(strings.TrimPrefix(line, "VmHWM:")), nil
+		if rest, ok := strings.CutPrefix(line, field); ok {
+			var kb int64
+			if _, err := fmt.Sscanf(strings.TrimSpace(rest), "%d kB", &kb); err != nil {
+				return 0, fmt.Errorf("reading %s%s: %w", field, rest, err)
+			}
+			return kb, nil
 		}
 	}
-	return "", errors.New("no VmHWM in /proc status")
+	return 0, fmt.Errorf("no %s in /proc status", field)
 }
