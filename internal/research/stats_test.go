@@ -1,7 +1,10 @@
 package research
 
 import (
+	"cmp"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -186,5 +189,42 @@ func TestParseSNPs(t *testing.T) {
 		if phenolink.ErrorCode(err) != phenolink.EINVALID || !strings.Contains(phenolink.ErrorMessage(err), tc.msg) || got != nil {
 			t.Errorf("ParseSNPs(%.40q) = %q, %v; want EINVALID saying %q", tc.in, got, err, tc.msg)
 		}
+	}
+}
+
+// TestSortByValue checks the radix sort against a comparison sort on
+// values of both signs, zeros of both signs, repeats, infinities and
+// fractions, and that a NaN falls back to the comparison sort's order.
+func TestSortByValue(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 9))
+	pool := []float64{0, math.Copysign(0, -1), 1, -1, 1700, 1700.25, -720, math.Inf(1), math.Inf(-1), 5e-324, -5e-324, math.MaxFloat64}
+	for _, n := range []int{0, 1, 2, 17, 1000} {
+		order := make([]personValue, n)
+		for i := range order {
+			v := pool[rng.IntN(len(pool))]
+			if rng.IntN(2) == 0 {
+				v = math.Round(rng.NormFloat64()*1e4) / 4
+			}
+			order[i] = personValue{v, i}
+		}
+		want := slices.Clone(order)
+		slices.SortStableFunc(want, func(a, b personValue) int { return cmp.Compare(a.value, b.value) })
+		got := slices.Clone(order)
+		sortByValue(got)
+		seen := make([]bool, n)
+		for i := range got {
+			if seen[got[i].person] {
+				t.Fatalf("n=%d: person %d twice", n, got[i].person)
+			}
+			seen[got[i].person] = true
+			if got[i].value != want[i].value || order[got[i].person].value != got[i].value {
+				t.Fatalf("n=%d: at %d got %+v, want value %v", n, i, got[i], want[i].value)
+			}
+		}
+	}
+	withNaN := []personValue{{3, 0}, {math.NaN(), 1}, {-2, 2}}
+	sortByValue(withNaN)
+	if !math.IsNaN(withNaN[0].value) || withNaN[1].value != -2 || withNaN[2].value != 3 {
+		t.Errorf("with a NaN: %+v, want NaN, -2, 3", withNaN)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -18,9 +19,9 @@ type memStore struct {
 	mu sync.Mutex // guards sorted: the page reads several phenotypes at once
 
 	catalog   []phenolink.Phenotype
-	values    map[string]map[string]float64 // phenotype id -> profile id -> value
-	sorted    map[string][]string           // phenotype id -> its profile ids in order, once asked
-	withdrawn map[string]bool               // profiles whose user withdrew consent
+	values    map[string]map[string]float64         // phenotype id -> profile id -> value
+	sorted    map[string][]phenolink.PhenotypeValue // phenotype id -> its values in profile id order, once asked
+	withdrawn map[string]bool                       // profiles whose user withdrew consent
 	index     []phenolink.Marker
 	genomes   map[string][]phenolink.Call
 	nextID    int
@@ -30,7 +31,7 @@ func newMemStore() *memStore {
 	return &memStore{
 		catalog:   phenolink.DefaultPhenotypes(),
 		values:    map[string]map[string]float64{},
-		sorted:    map[string][]string{},
+		sorted:    map[string][]phenolink.PhenotypeValue{},
 		withdrawn: map[string]bool{},
 		genomes:   map[string][]phenolink.Call{},
 	}
@@ -51,20 +52,19 @@ func (s *memStore) Phenotype(ctx context.Context, id string) (phenolink.Phenotyp
 
 func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
 	s.mu.Lock()
-	ids, ok := s.sorted[phenotypeID]
+	sorted, ok := s.sorted[phenotypeID]
 	if !ok {
-		for profile := range s.values[phenotypeID] {
-			ids = append(ids, profile)
+		for profile, v := range s.values[phenotypeID] {
+			sorted = append(sorted, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: v, Source: phenolink.ValueSourceSurvey})
 		}
-		slices.Sort(ids)
-		s.sorted[phenotypeID] = ids
+		slices.SortFunc(sorted, func(a, b phenolink.PhenotypeValue) int { return strings.Compare(a.ProfileID, b.ProfileID) })
+		s.sorted[phenotypeID] = sorted
 	}
 	s.mu.Unlock()
-	values := s.values[phenotypeID]
-	out := make([]phenolink.PhenotypeValue, 0, len(ids))
-	for _, profile := range ids {
-		if !s.withdrawn[profile] {
-			out = append(out, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: values[profile], Source: phenolink.ValueSourceSurvey})
+	out := make([]phenolink.PhenotypeValue, 0, len(sorted))
+	for _, v := range sorted {
+		if !s.withdrawn[v.ProfileID] {
+			out = append(out, v)
 		}
 	}
 	return out, nil
