@@ -13,6 +13,12 @@
 // removed exactly by subtracting their rows from the precomputed
 // intercept-and-covariate cross-products, as PLINK drops them per marker.
 //
+// A few markers, such as the per-SNP results page's, are cheaper fitted one
+// at a time (LinearModel, LogisticModel) than scanned: the tables cost 256
+// entries per four samples to build, which a scan spreads over its
+// markers. The models sum each record directly, in the scan's order, so
+// they give exactly the scan's results.
+//
 // Counted allele (A1). Convention PLINK1Linear and PLINK1Assoc count the
 // minor allele over all samples, .bim column 5 on a tie (PLINK 1.9);
 // PLINK2 counts REF (.bim column 6) when its frequency is below 0.5, else
