@@ -217,3 +217,72 @@ func testGenomeStatus(t *testing.T, h Harness) {
 		t.Errorf("status of p2 = %+v; want its own job and no genome", st)
 	}
 }
+
+// RunSessionViewBenchmarks compares the one-query reads of a signed-in page
+// with the separate reads they replace, on a signed-in session of a user
+// with two profiles, one with a genome and two finished jobs.
+func RunSessionViewBenchmarks(b *testing.B, s Store) {
+	ctx := b.Context()
+	if err := s.SaveUser(ctx, user("u1"), []phenolink.Profile{profile("p1", "u1"), profile("p2", "u1")}); err != nil {
+		b.Fatal(err)
+	}
+	data, err := encodeSession(time.Now().Add(time.Hour), map[string]any{"user_id": "u1", "profile_id": "p1"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CommitCtx(ctx, "bench-token", data, time.Now().Add(time.Hour)); err != nil {
+		b.Fatal(err)
+	}
+	for _, kind := range []string{phenolink.JobImportGenome, phenolink.JobSyncGenome} {
+		if _, err := s.Enqueue(ctx, phenolink.Job{Kind: kind, UserID: "u1", ProfileID: "p1"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	g := synthGenome("rs", 1000, 1)
+	if _, err := s.SaveGenome(ctx, fileInfo("p1"), g.markers, g.calls); err != nil {
+		b.Fatal(err)
+	}
+	views := s.(phenolink.SessionViewStore)
+	status := s.(phenolink.GenomeStatusReader)
+	parallel := func(b *testing.B, read func() error) {
+		b.ReportAllocs()
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				if err := read(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+	b.Run("SessionView", func(b *testing.B) {
+		parallel(b, func() error { _, _, err := views.SessionView(ctx, "bench-token"); return err })
+	})
+	b.Run("SessionThenUserThenProfiles", func(b *testing.B) {
+		parallel(b, func() error {
+			if _, _, err := s.FindCtx(ctx, "bench-token"); err != nil {
+				return err
+			}
+			if _, err := s.User(ctx, "u1"); err != nil {
+				return err
+			}
+			_, err := s.Profiles(ctx, "u1")
+			return err
+		})
+	})
+	b.Run("GenomeStatus", func(b *testing.B) {
+		parallel(b, func() error { _, err := status.GenomeStatus(ctx, "p1"); return err })
+	})
+	b.Run("GenomeThenLatestJobs", func(b *testing.B) {
+		parallel(b, func() error {
+			if _, err := s.Genome(ctx, "p1"); err != nil {
+				return err
+			}
+			for _, kind := range []string{phenolink.JobImportGenome, phenolink.JobSyncGenome} {
+				if _, err := s.LatestJob(ctx, "p1", kind); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
+}

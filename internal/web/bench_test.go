@@ -91,3 +91,33 @@ func BenchmarkDashboard(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkDashboardGenotypes measures the signed-in start page as served:
+// the genotype stores wired, so the page also shows the current profile's
+// stored genome and newest import, on each database.
+func BenchmarkDashboardGenotypes(b *testing.B) {
+	for _, db := range []struct {
+		name string
+		open func(testing.TB) store
+	}{{"sqlite", newSQLite}, {"postgres", newPostgres}} {
+		b.Run(db.name, func(b *testing.B) {
+			app := newGenotypeApp(b, db.open(b).(researchStore))
+			c, _ := app.signedInAs(b, "")
+			cookie := &http.Cookie{Name: sessionCookieName, Value: sessionCookie(b, c, app.URL)}
+			h := app.Config.Handler
+			b.ReportAllocs()
+			b.ResetTimer()
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					req := httptest.NewRequest(http.MethodGet, "/", nil)
+					req.AddCookie(cookie)
+					rec := httptest.NewRecorder()
+					h.ServeHTTP(rec, req)
+					if rec.Code != http.StatusOK {
+						b.Fatalf("status %d", rec.Code)
+					}
+				}
+			})
+		})
+	}
+}

@@ -86,8 +86,16 @@ func currentProfile(ps []phenolink.Profile, id string) phenolink.Profile {
 	return defaultProfile(ps)
 }
 
-// loadGenotypeCard reads the profile's record info and newest job.
+// loadGenotypeCard reads the profile's record info and newest job: in one
+// query when the store offers it, else one read for each.
 func loadGenotypeCard(r *http.Request, genotypes phenolink.GenotypeStore, queue phenolink.JobQueue, profileID string) (*genotypeCard, error) {
+	if reader, ok := genotypes.(phenolink.GenomeStatusReader); ok {
+		s, err := reader.GenomeStatus(r.Context(), profileID)
+		if err != nil {
+			return nil, err
+		}
+		return &genotypeCard{Genome: s.Genome, Job: s.Job, Busy: s.Busy()}, nil
+	}
 	c := &genotypeCard{}
 	var err error
 	if c.Job, c.Busy, err = latestGenomeJob(r, queue, profileID); err != nil {

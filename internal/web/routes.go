@@ -36,7 +36,11 @@ type routeDeps struct {
 
 // addRoutes is the app's whole URL space in one place.
 func addRoutes(mux *http.ServeMux, d routeDeps) {
-	page := withSession(d.sessions, d.users, d.pages, d.log)
+	// Every handler reads the account through sessionUsers, so the user
+	// and profiles read with the session row are not asked for again.
+	d.users = sessionUsers{d.users}
+	loadSession := withSession(d.sessions, d.users, d.pages, d.log)
+	page := func(h http.Handler) http.Handler { return withRequestAccount(loadSession(h)) }
 	signedIn := func(h http.Handler) http.Handler { return page(requireUser(d.pages)(h)) }
 
 	mux.Handle("GET /{$}", page(handleHome(d.pages, d.users, d.sessions, d.ref, d.genotypes, d.jobs)))

@@ -31,7 +31,8 @@ const sessionCookieName = "phenolink_session"
 // a random token, HttpOnly and SameSite=Lax always, Secure in production.
 func newSessionManager(store phenolink.SessionStore, s Settings) *scs.SessionManager {
 	sm := scs.New()
-	sm.Store = sessionStore{store}
+	views, _ := store.(phenolink.SessionViewStore)
+	sm.Store = sessionStore{SessionStore: store, views: views}
 	sm.Lifetime = s.SessionLifetime
 	sm.Cookie.Name = sessionCookieName
 	sm.Cookie.HttpOnly = true
@@ -44,8 +45,26 @@ func newSessionManager(store phenolink.SessionStore, s Settings) *scs.SessionMan
 
 // sessionStore adapts the domain's context-aware session store to the
 // library, which also wants the context-free methods of its older API.
+// When the store can read a session with its user and profiles at once
+// (views is not nil) and the request has a requestAccount to fill, it does,
+// so the page does not ask for them again.
 type sessionStore struct {
 	phenolink.SessionStore
+	views phenolink.SessionViewStore
+}
+
+// FindCtx implements scs.CtxStore.
+func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, error) {
+	acct := accountFrom(ctx)
+	if s.views == nil || acct == nil {
+		return s.SessionStore.FindCtx(ctx, token)
+	}
+	v, found, err := s.views.SessionView(ctx, token)
+	if err != nil || !found {
+		return nil, false, err
+	}
+	acct.user, acct.profiles = v.User, v.Profiles
+	return v.Data, true, nil
 }
 
 // Find implements scs.Store for callers without a context.
@@ -64,3 +83,71 @@ func (s sessionStore) Delete(token string) error {
 }
 
 var _ scs.CtxStore = sessionStore{}
+
+// requestAccount holds the signed-in user and profiles read with the session
+// row, for this one request. It lives in the request's context only, so it
+// is never shared between requests or people, and it is emptied by any
+// write to the account, so a handler that saves and reads back sees the
+// saved data.
+type requestAccount struct {
+	user     *phenolink.User
+	profiles []phenolink.Profile
+}
+
+type requestAccountKey struct{}
+
+// accountFrom returns the request's account holder, or nil.
+func accountFrom(ctx context.Context) *requestAccount {
+	a, _ := ctx.Value(requestAccountKey{}).(*requestAccount)
+	return a
+}
+
+// withRequestAccount gives the request an empty account holder for the
+// session store to fill; it wraps the session middleware.
+func withRequestAccount(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), requestAccountKey{}, &requestAccount{})))
+	})
+}
+
+// sessionUsers answers User and Profiles from what the session read brought
+// along, when it is the same account, and asks the store otherwise. Writes
+// go to the store and forget what was read.
+type sessionUsers struct {
+	phenolink.UserStore
+}
+
+// User implements phenolink.UserStore.
+func (s sessionUsers) User(ctx context.Context, id string) (phenolink.User, error) {
+	if a := accountFrom(ctx); a != nil && a.user != nil && a.user.ID == id {
+		return *a.user, nil
+	}
+	return s.UserStore.User(ctx, id)
+}
+
+// Profiles implements phenolink.UserStore. Each caller gets its own copy.
+func (s sessionUsers) Profiles(ctx context.Context, userID string) ([]phenolink.Profile, error) {
+	if a := accountFrom(ctx); a != nil && a.user != nil && a.user.ID == userID {
+		return append([]phenolink.Profile{}, a.profiles...), nil
+	}
+	return s.UserStore.Profiles(ctx, userID)
+}
+
+// SaveUser implements phenolink.UserStore.
+func (s sessionUsers) SaveUser(ctx context.Context, u phenolink.User, profiles []phenolink.Profile) error {
+	forgetAccount(ctx)
+	return s.UserStore.SaveUser(ctx, u, profiles)
+}
+
+// DeleteUser implements phenolink.UserStore.
+func (s sessionUsers) DeleteUser(ctx context.Context, id string) error {
+	forgetAccount(ctx)
+	return s.UserStore.DeleteUser(ctx, id)
+}
+
+// forgetAccount empties the request's account holder.
+func forgetAccount(ctx context.Context) {
+	if a := accountFrom(ctx); a != nil {
+		a.user, a.profiles = nil, nil
+	}
+}
