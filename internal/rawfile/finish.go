@@ -11,6 +11,7 @@ import (
 // finish turns the columns into a Genome: it checks the file had rows,
 // drops repeated rows and gives each marker its id.
 func (p *parser) finish() (*Genome, error) {
+	p.trim()
 	n := len(p.calls)
 	if n == 0 {
 		if p.build == 0 {
@@ -19,21 +20,34 @@ func (p *parser) finish() (*Genome, error) {
 		return nil, invalidf("The file %shas a header but no genotype rows; it was probably cut short. Download your raw data from 23andMe again and upload the whole file.", named(p.name))
 	}
 	all := p.joinedIDs() // every id is a substring of it
-	dropped, err := p.repeats(all)
-	if err != nil {
-		return nil, err
+	// Finding repeated rows and writing out the markers only read the
+	// columns, so they run side by side; a file that does repeat rows
+	// then has its markers compacted.
+	type found struct {
+		dropped []int
+		err     error
 	}
-	g := &Genome{Build: p.build, Header: p.header, Markers: make([]Marker, n-len(dropped))}
-	g.Summary.Rows, g.Summary.Duplicates = n, len(dropped)
-	calls := p.calls[:0] // compacted in place: row k lands at or before k
-	for i := range n {
-		if len(dropped) > 0 && dropped[0] == i {
-			dropped = dropped[1:]
-			continue
-		}
-		g.Markers[len(calls)] = Marker{ID: p.id(all, i), Chrom: p.chroms[i], Pos: p.positions[i]}
-		calls = append(calls, p.calls[i])
+	repeats := make(chan found, 1)
+	go func() {
+		dropped, err := p.repeats(all)
+		repeats <- found{dropped, err}
+	}()
+	markers := make([]Marker, n)
+	for i := range markers {
+		markers[i] = Marker{ID: p.id(all, i), Chrom: p.chroms[i], Pos: p.positions[i]}
 	}
+	r := <-repeats
+	p.keys = nil // 8 MB for a full file, not needed past here
+	if r.err != nil {
+		return nil, r.err
+	}
+	g := &Genome{Build: p.build, Header: p.header}
+	g.Summary.Rows, g.Summary.Duplicates = n, len(r.dropped)
+	calls := p.calls
+	if len(r.dropped) > 0 {
+		markers, calls = drop(markers, calls, r.dropped)
+	}
+	g.Markers = markers
 	g.Calls = calls
 	for _, c := range g.Calls {
 		switch {
@@ -47,6 +61,22 @@ func (p *parser) finish() (*Genome, error) {
 		}
 	}
 	return g, nil
+}
+
+// drop removes the rows in dropped, which are in order, from markers and
+// calls in place: row k lands at or before k.
+func drop(markers []Marker, calls []phenolink.Call, dropped []int) ([]Marker, []phenolink.Call) {
+	kept := 0
+	for i := range markers {
+		if len(dropped) > 0 && dropped[0] == i {
+			dropped = dropped[1:]
+			continue
+		}
+		markers[kept], calls[kept] = markers[i], calls[i]
+		kept++
+	}
+	clear(markers[kept:])
+	return markers[:kept], calls[:kept]
 }
 
 // joinedIDs returns the ids column as one string without copying it: the
@@ -72,16 +102,13 @@ func (p *parser) id(all string, i int) string {
 // and refuses a marker id that comes back with another chromosome,
 // position or call, since either call could be the wrong one.
 func (p *parser) repeats(all string) ([]int, error) {
-	n := len(p.calls)
-	keys, rows := make([]uint64, 0, n), make([]int32, 0, n)
 	var found []repeat
 	var others map[string]int32 // ids not shaped rs<digits> or i<digits>; rare
-	for i := range n {
-		id := p.id(all, i)
-		if key, ok := markerKey(id); ok {
-			keys, rows = append(keys, key), append(rows, int32(i))
+	for i, key := range p.keys {
+		if key != 0 {
 			continue
 		}
+		id := p.id(all, i)
 		if others == nil {
 			others = make(map[string]int32)
 		}
@@ -91,7 +118,7 @@ func (p *parser) repeats(all string) ([]int, error) {
 			others[id] = int32(i)
 		}
 	}
-	found = append(found, keyRepeats(keys, rows)...)
+	found = append(found, keyRepeats(p.keys)...)
 	slices.SortFunc(found, func(a, b repeat) int { return int(a.row - b.row) })
 	dropped := make([]int, 0, len(found))
 	for _, r := range found {

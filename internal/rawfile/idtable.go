@@ -2,57 +2,62 @@ package rawfile
 
 // markerKey packs an id shaped like rs<digits> or i<digits>, nearly every
 // id in a 23andMe file, into a non-zero integer, so repeats are found
-// without hashing strings. Ids with a leading zero are left out, since
-// "rs012" and "rs12" would pack the same.
-func markerKey(id string) (uint64, bool) {
+// without hashing strings; it returns 0 for any other id. Ids with a
+// leading zero are left out, since "rs012" and "rs12" would pack the same.
+func markerKey(id []byte) uint64 {
 	var kind uint64
-	var digits string
+	var digits []byte
 	switch {
 	case len(id) > 2 && id[0] == 'r' && id[1] == 's':
 		kind, digits = 1, id[2:]
 	case len(id) > 1 && id[0] == 'i':
 		kind, digits = 2, id[1:]
 	default:
-		return 0, false
+		return 0
 	}
 	if len(digits) > 18 || digits[0] == '0' {
-		return 0, false
+		return 0
 	}
 	var n uint64
-	for i := 0; i < len(digits); i++ {
-		c := digits[i]
+	for _, c := range digits {
 		if c < '0' || c > '9' {
-			return 0, false
+			return 0
 		}
 		n = n*10 + uint64(c-'0')
 	}
-	return n<<2 | kind, true
+	return n<<2 | kind
 }
 
 // repeat is a row whose id an earlier row already had.
 type repeat struct{ row, first int32 }
 
-// keyRepeats finds the rows whose key came earlier, with that earlier row.
-// A single hash table over a million keys misses the cache on nearly every
-// insert, which made it the slowest step of Parse; so the keys are first
-// split by hash into partitions small enough for a table that stays in
-// cache, each keeping the rows in file order.
-func keyRepeats(keys []uint64, rows []int32) []repeat {
+// keyRepeats finds the rows whose key (keys[row], 0 for an id without
+// one) came earlier, with that earlier row. A single hash table over a
+// million keys misses the cache on nearly every insert, which made it the
+// slowest step of Parse; so the keys are first split by hash into
+// partitions small enough for a table that stays in cache, each keeping the
+// rows in file order.
+func keyRepeats(keys []uint64) []repeat {
 	const partBits = 10
-	n := len(keys)
 	hash := func(k uint64) uint64 { return k * 0x9E3779B97F4A7C15 }
 	var starts [1<<partBits + 1]int
 	for _, k := range keys {
-		starts[hash(k)>>(64-partBits)+1]++
+		if k != 0 {
+			starts[hash(k)>>(64-partBits)+1]++
+		}
 	}
 	for p := 1; p < len(starts); p++ {
 		starts[p] += starts[p-1]
 	}
+	n := starts[len(starts)-1]
 	next := starts
 	partKeys, partRows := make([]uint64, n), make([]int32, n)
 	for i, k := range keys {
+		if k == 0 {
+			continue
+		}
 		p := hash(k) >> (64 - partBits)
-		partKeys[next[p]], partRows[next[p]] = k, rows[i]
+		partKeys[next[p]], partRows[next[p]] = k, int32(i)
 		next[p]++
 	}
 	var t smallTable

@@ -113,11 +113,12 @@ func newParser(name string, size int64) *parser {
 	startRows := int(min(max(size/bytesPerRow+16, 1<<10), maxStartRows))
 	return &parser{
 		name:      name,
-		ids:       make([]byte, 0, startRows*idBytesPerRow),
-		idEnds:    make([]uint32, 0, startRows),
-		chroms:    make([]phenolink.Chromosome, 0, startRows),
-		positions: make([]uint32, 0, startRows),
-		calls:     make([]phenolink.Call, 0, startRows),
+		ids:       make([]byte, startRows*idBytesPerRow),
+		idEnds:    make([]uint32, startRows),
+		keys:      make([]uint64, startRows),
+		chroms:    make([]phenolink.Chromosome, startRows),
+		positions: make([]uint32, startRows),
+		calls:     make([]phenolink.Call, startRows),
 	}
 }
 

@@ -21,8 +21,14 @@ type parser struct {
 	gaps      []int // row counts at which a blank or comment line sat between rows
 
 	// The columns, one entry per data row; Markers are built at the end.
+	// While rows are read the columns are kept at their full length and
+	// written by index, rows and idLen saying how much is used: a row then
+	// costs one count to update rather than six slice lengths.
+	rows      int
+	idLen     int
 	ids       []byte
 	idEnds    []uint32
+	keys      []uint64 // markerKey of each id, to find repeated ids
 	chroms    []phenolink.Chromosome
 	positions []uint32
 	calls     []phenolink.Call
@@ -48,7 +54,7 @@ const maxIDBytes = 64
 func (p *parser) handle(line []byte) error {
 	if len(line) == 0 || line[0] == '#' {
 		if p.inData {
-			p.gaps = append(p.gaps, len(p.calls))
+			p.gaps = append(p.gaps, p.rows)
 			return nil
 		}
 		if len(line) == 0 {
@@ -78,9 +84,12 @@ func (p *parser) row(line []byte) error {
 		return p.checkedRow(line)
 	}
 	id := line[:t1]
-	for _, c := range id {
-		if !idByte[c] {
-			return p.checkedRow(line)
+	key := markerKey(id) // non-zero only for ids of valid bytes
+	if key == 0 {
+		for _, c := range id {
+			if !idByte[c] {
+				return p.checkedRow(line)
+			}
 		}
 	}
 	i := t1 + 1
@@ -107,20 +116,23 @@ func (p *parser) row(line []byte) error {
 	if !ok || call == phenolink.NotOnChip {
 		return p.checkedRow(line)
 	}
-	p.add(id, chrom, uint32(pos), call)
+	p.add(id, key, chrom, uint32(pos), call)
 	return nil
 }
 
-// add appends one row to the columns.
-func (p *parser) add(id []byte, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
-	if len(p.calls) == cap(p.calls) {
-		p.grow()
+// add appends one row to the columns; key is markerKey(id).
+func (p *parser) add(id []byte, key uint64, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
+	n := p.rows
+	if n == len(p.calls) || p.idLen+len(id) > len(p.ids) {
+		p.grow(len(id))
 	}
-	p.ids = append(p.ids, id...)
-	p.idEnds = append(p.idEnds, uint32(len(p.ids)))
-	p.chroms = append(p.chroms, chrom)
-	p.positions = append(p.positions, pos)
-	p.calls = append(p.calls, call)
+	p.idLen += copy(p.ids[p.idLen:], id)
+	p.idEnds[n] = uint32(p.idLen)
+	p.keys[n] = key
+	p.chroms[n] = chrom
+	p.positions[n] = pos
+	p.calls[n] = call
+	p.rows = n + 1
 }
 
 // checkedRow reads a row field by field, to accept it or to explain why not.
@@ -163,7 +175,7 @@ func (p *parser) checkedRow(line []byte) error {
 	if !ok || call == phenolink.NotOnChip {
 		return rowError(p.line, "genotype %s is not a 23andMe call: use two letters of A, C, G, T, D, I, one letter for a haploid call, or -- for a no-call.", shown(gt))
 	}
-	p.add(id, chrom, pos, call)
+	p.add(id, markerKey(id), chrom, pos, call)
 	return nil
 }
 
@@ -199,13 +211,36 @@ func (p *parser) columnsError(line []byte) error {
 	return rowError(p.line, "the row has %d tab-separated columns where 23andMe's raw-data file has 4 (rsid, chromosome, position, genotype).", n)
 }
 
-// grow doubles the columns' room. append alone grows large slices by about
-// a quarter at a time, which copies a million-row file's columns many times.
-func (p *parser) grow() {
-	n := max(len(p.calls), 1<<10)
-	p.ids = slices.Grow(p.ids, n*idBytesPerRow)
-	p.idEnds = slices.Grow(p.idEnds, n)
-	p.chroms = slices.Grow(p.chroms, n)
-	p.positions = slices.Grow(p.positions, n)
-	p.calls = slices.Grow(p.calls, n)
+// grow doubles the room of the columns that need it to take one more row
+// with an id of idBytes bytes. append alone grows large slices by about a
+// quarter at a time, which copies a million-row file's columns many times.
+func (p *parser) grow(idBytes int) {
+	if p.rows == len(p.calls) {
+		n := max(p.rows, 1<<10)
+		p.idEnds = extend(p.idEnds, p.rows, n)
+		p.keys = extend(p.keys, p.rows, n)
+		p.chroms = extend(p.chroms, p.rows, n)
+		p.positions = extend(p.positions, p.rows, n)
+		p.calls = extend(p.calls, p.rows, n)
+	}
+	if p.idLen+idBytes > len(p.ids) {
+		p.ids = extend(p.ids, p.idLen, max(p.idLen, idBytes, 1<<10*idBytesPerRow))
+	}
+}
+
+// extend returns s cut to its first used elements plus room for n more,
+// all within its length, so that columns grown together stay the same
+// length whatever capacity each got.
+func extend[T any](s []T, used, n int) []T {
+	return slices.Grow(s[:used], n)[:used+n]
+}
+
+// trim cuts the columns to the rows read, once reading is done.
+func (p *parser) trim() {
+	p.ids = p.ids[:p.idLen]
+	p.idEnds = p.idEnds[:p.rows]
+	p.keys = p.keys[:p.rows]
+	p.chroms = p.chroms[:p.rows]
+	p.positions = p.positions[:p.rows]
+	p.calls = p.calls[:p.rows]
 }
