@@ -11,7 +11,9 @@ import (
 	"net/http"
 	"os"
 	"path"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/alexedwards/scs/v2"
@@ -42,6 +44,9 @@ type renderer struct {
 	sessions *scs.SessionManager
 	funcs    template.FuncMap
 	pages    map[string]*template.Template
+	// buffers holds the page buffers between renders, so a page does not
+	// grow a new one from nothing each time.
+	buffers sync.Pool
 	// reload, under DEBUG with Settings.TemplateDir, is the directory the
 	// templates are parsed from again on every render, so an edit shows on
 	// the next reload of the page.
@@ -160,8 +165,9 @@ func (rn *renderer) page(w http.ResponseWriter, r *http.Request, status int, nam
 	if rn.debug {
 		v.SQL = sqltrace.FromContext(r.Context())
 	}
-	var buf bytes.Buffer
-	if err := t.ExecuteTemplate(&buf, "layout.html", v); err != nil {
+	buf := rn.buffer()
+	defer rn.recycle(buf)
+	if err := t.ExecuteTemplate(buf, "layout.html", v); err != nil {
 		if name == "error" {
 			// The error page itself failed: fall back to plain text
 			// rather than recursing.
@@ -175,8 +181,36 @@ func (rn *renderer) page(w http.ResponseWriter, r *http.Request, status int, nam
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
+	// The whole page is known, so it goes out with its length rather than
+	// in chunks.
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// pageBufferSize fits every page but the largest research tables, so a
+// render rarely grows its buffer; maxPooledBuffer keeps one huge page from
+// pinning its memory in the pool.
+const (
+	pageBufferSize  = 8 << 10
+	maxPooledBuffer = 256 << 10
+)
+
+// buffer returns an empty page buffer.
+func (rn *renderer) buffer() *bytes.Buffer {
+	if b, ok := rn.buffers.Get().(*bytes.Buffer); ok {
+		return b
+	}
+	return bytes.NewBuffer(make([]byte, 0, pageBufferSize))
+}
+
+// recycle returns buf to the pool once the page is written.
+func (rn *renderer) recycle(buf *bytes.Buffer) {
+	if buf.Cap() > maxPooledBuffer {
+		return
+	}
+	buf.Reset()
+	rn.buffers.Put(buf)
 }
 
 // flash pops the one-off notice, when the request has a session.
