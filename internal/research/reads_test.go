@@ -79,3 +79,34 @@ func TestResultsReportReadErrors(t *testing.T) {
 		t.Errorf("without failures: %d tables, first test %+v; want 2 with a test", len(r.Tables), r.Tables[0].Test)
 	}
 }
+
+// TestMergeIDs checks the union of sorted profile ids, including the
+// shortcut taken when one list holds the other.
+func TestMergeIDs(t *testing.T) {
+	vals := func(ids ...string) []phenolink.PhenotypeValue {
+		var out []phenolink.PhenotypeValue
+		for _, id := range ids {
+			out = append(out, phenolink.PhenotypeValue{ProfileID: id})
+		}
+		return out
+	}
+	tests := []struct {
+		ids  []string
+		vals []phenolink.PhenotypeValue
+		want []string
+	}{
+		{nil, nil, nil},
+		{nil, vals("a", "c"), []string{"a", "c"}},
+		{[]string{"a", "b", "c"}, vals("a", "c"), []string{"a", "b", "c"}},
+		{[]string{"a", "b", "c"}, vals("c"), []string{"a", "b", "c"}},
+		{[]string{"a", "c"}, vals("b"), []string{"a", "b", "c"}},
+		{[]string{"b"}, vals("a", "b", "d"), []string{"a", "b", "d"}},
+		{[]string{"a", "b"}, vals("b", "c"), []string{"a", "b", "c"}},
+		{[]string{"d", "e"}, vals("a", "b"), []string{"a", "b", "d", "e"}},
+	}
+	for _, tt := range tests {
+		if got := mergeIDs(slices.Clone(tt.ids), tt.vals); !slices.Equal(got, tt.want) {
+			t.Errorf("mergeIDs(%q, %v) = %q, want %q", tt.ids, tt.vals, got, tt.want)
+		}
+	}
+}

@@ -203,9 +203,13 @@ func cohorts(phenotypes []phenolink.Phenotype, lists [][]phenolink.PhenotypeValu
 }
 
 // mergeIDs returns the sorted union of ids and vals' profile ids, both
-// sorted without repeats.
+// sorted without repeats: ids itself when it holds every one of vals',
+// as it mostly does once a few phenotypes are in.
 func mergeIDs(ids []string, vals []phenolink.PhenotypeValue) []string {
-	out := make([]string, 0, max(len(ids), len(vals)))
+	if holdsAll(ids, vals) {
+		return ids
+	}
+	out := make([]string, 0, len(ids)+len(vals))
 	i, j := 0, 0
 	for i < len(ids) && j < len(vals) {
 		switch a, b := ids[i], vals[j].ProfileID; {
@@ -226,6 +230,22 @@ func mergeIDs(ids []string, vals []phenolink.PhenotypeValue) []string {
 		out = append(out, vals[j].ProfileID)
 	}
 	return out
+}
+
+// holdsAll reports whether ids holds every profile id of vals, both
+// sorted.
+func holdsAll(ids []string, vals []phenolink.PhenotypeValue) bool {
+	i := 0
+	for _, v := range vals {
+		for i < len(ids) && ids[i] < v.ProfileID {
+			i++
+		}
+		if i == len(ids) || ids[i] != v.ProfileID {
+			return false
+		}
+		i++
+	}
+	return true
 }
 
 // unknownIDs returns the ids FindMarkers did not find, in the order asked.
