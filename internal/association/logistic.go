@@ -323,6 +323,11 @@ func logisticGeneric(pr *prepared, y []float64, m *Marker, conv Convention, xm x
 		fits[p] = f
 	}
 	f.reset()
+	if cap(f.m) < pr.nValid {
+		// Room for every valid sample at once, rather than growing by
+		// appends on the fit's first marker.
+		f.x, f.m, f.s = make([]float64, 0, pr.nValid*p), make([]float64, 0, pr.nValid), make([]float64, 0, pr.nValid)
+	}
 	row := make([]float64, p)
 	var counts [4]int
 	for i := range pr.n {
