@@ -200,6 +200,15 @@ type PhenotypeStore interface {
 	// CohortValues returns the phenotype's values of every profile whose
 	// user currently consents, ordered by profile id.
 	CohortValues(ctx context.Context, phenotypeID string) ([]PhenotypeValue, error)
+	// CohortValuesOf reads the values of several phenotypes at once, for
+	// the per-SNP results page: it calls fn for every value of a phenotype
+	// of ids held by a profile whose user currently consents, ordered by
+	// profile id, then phenotype id (both as bytes, as CohortValues
+	// orders), with the phenotype's place in ids as phenotype. Everything
+	// comes from one snapshot. An id not in the catalog is ENOTFOUND and a
+	// repeated one EINVALID, before fn is called; no ids is no call. An
+	// error fn returns stops the read and is returned.
+	CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error
 	// ConsentingProfiles returns the ids of every profile whose user
 	// currently consents, in order, for exports of the whole cohort.
 	ConsentingProfiles(ctx context.Context) ([]string, error)

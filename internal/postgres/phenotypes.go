@@ -2,8 +2,10 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -240,6 +242,89 @@ func (db *DB) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink
 		return nil, fmt.Errorf("postgres.CohortValues(%q): %w", phenotypeID, err)
 	}
 	return vs, nil
+}
+
+// MaxCohortPhenotypes bounds the phenotypes one CohortValuesOf reads.
+const MaxCohortPhenotypes = 256
+
+// checkCohortIDs refuses more than MaxCohortPhenotypes ids or a repeated
+// one.
+func checkCohortIDs(ids []string) error {
+	if len(ids) > MaxCohortPhenotypes {
+		return phenolink.Errorf(phenolink.EINVALID, "At most %d phenotypes can be read at once, not %d.", MaxCohortPhenotypes, len(ids))
+	}
+	for i, id := range ids {
+		for _, o := range ids[:i] {
+			if o == id {
+				return phenolink.Errorf(phenolink.EINVALID, "Phenotype %q is asked for twice.", id)
+			}
+		}
+	}
+	return nil
+}
+
+// CohortValuesOf calls fn for every value of the phenotypes ids held by a
+// profile whose user currently consents, in profile id order and then
+// phenotype id order (bytes), reading only the profile id, the phenotype's
+// place in ids and the value, from one snapshot.
+//
+// One query returns them; the place and value come in binary, and a
+// profile's id becomes a string once, not once per value.
+func (db *DB) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	if err := db.cohortValuesOf(ctx, ids, fn); err != nil {
+		return fmt.Errorf("postgres.CohortValuesOf(%d phenotypes): %w", len(ids), err)
+	}
+	return nil
+}
+
+func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	if err := checkCohortIDs(ids); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		var missing string
+		err := tx.QueryRow(ctx, `
+			SELECT w.id FROM unnest($1::text[]) WITH ORDINALITY AS w(id, k)
+			WHERE NOT EXISTS (SELECT 1 FROM phenotypes p WHERE p.id = w.id)
+			ORDER BY w.k LIMIT 1`, ids).Scan(&missing)
+		switch {
+		case err == nil:
+			return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
+		case !errors.Is(err, pgx.ErrNoRows):
+			return err
+		}
+		rows, err := tx.Query(ctx, `
+			SELECT v.profile_id, w.k - 1, v.value
+			FROM phenotype_values v
+			JOIN unnest($1::text[]) WITH ORDINALITY AS w(id, k) ON w.id = v.phenotype_id
+			JOIN profiles p ON p.id = v.profile_id
+			JOIN consents c ON c.user_id = p.user_id
+			ORDER BY v.profile_id COLLATE "C", v.phenotype_id COLLATE "C"`,
+			pgx.QueryResultFormats{pgx.TextFormatCode, pgx.BinaryFormatCode, pgx.BinaryFormatCode}, ids)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var profileID string
+		for rows.Next() {
+			raw := rows.RawValues()
+			if len(raw[1]) != 8 || len(raw[2]) != 8 {
+				return fmt.Errorf("unexpected place or value of %d and %d bytes", len(raw[1]), len(raw[2]))
+			}
+			if string(raw[0]) != profileID {
+				profileID = string(raw[0])
+			}
+			k := int(binary.BigEndian.Uint64(raw[1]))
+			value := math.Float64frombits(binary.BigEndian.Uint64(raw[2]))
+			if err := fn(profileID, k, value); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
 }
 
 // ConsentingProfiles returns the ids of every profile whose user currently

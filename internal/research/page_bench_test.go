@@ -223,7 +223,8 @@ func (c *pageCohort) fillProfiles(ctx context.Context, s pageStore, filler pheno
 
 // benchmarkPage measures the page on svc, after checking once that it
 // gives every table and tests every one; then, apart, the store's two
-// reads the page makes: every phenotype's values, and the calls.
+// reads the page makes: every phenotype's values (one CohortValuesOf),
+// and the calls.
 func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
 	ctx := context.Background()
 	snps := c.snpIDs()
@@ -252,10 +253,16 @@ func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
 	b.Run("part=values", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			for _, id := range pagePhenotypes {
-				if _, err := svc.Phenotypes.CohortValues(ctx, id); err != nil {
-					b.Fatal(err)
-				}
+			n := 0
+			err := svc.Phenotypes.CohortValuesOf(ctx, pagePhenotypes, func(string, int, float64) error {
+				n++
+				return nil
+			})
+			if err != nil {
+				b.Fatal(err)
+			}
+			if n != len(c.values) {
+				b.Fatalf("CohortValuesOf gave %d values, want %d", n, len(c.values))
 			}
 		}
 	})

@@ -2,17 +2,13 @@ package research
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
 
 	"phenolink/internal/phenolink"
 )
-
-// maxReads bounds the store reads one page runs at once: enough to keep
-// the cores and the database busy while each read waits on the other side,
-// few enough to leave the pool's other connections to other requests.
-const maxReads = 4
 
 // records are the markers' calls of every stored record, in the order
 // CallsAt gave them (profile id order): record i's call at marker j is
@@ -22,49 +18,78 @@ type records struct {
 	calls []phenolink.Call
 }
 
-// read reads every phenotype's consenting values (lists[k] those of
-// phenotypes[k]) and, when there are markers, their calls in every stored
-// record, running up to maxReads of the reads at once: each is a query
-// that keeps a database busy while the page waits.
-func (s *Service) read(ctx context.Context, phenotypes []phenolink.Phenotype, markers []phenolink.IndexedMarker) ([][]phenolink.PhenotypeValue, *records, error) {
+// read reads every phenotype's consenting values, as cohorts numbering
+// the profiles ids (see readValues), and, when there are markers, their
+// calls in every stored record: two reads, run at once, each a query that
+// keeps a database busy while the page waits.
+func (s *Service) read(ctx context.Context, phenotypes []phenolink.Phenotype, markers []phenolink.IndexedMarker) ([]cohort, []string, *records, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	lists := make([][]phenolink.PhenotypeValue, len(phenotypes))
 	recs := &records{}
-	// The first read to fail stops the others; its error, not theirs
-	// (a cancellation), is the page's.
-	var first error
-	var once sync.Once
-	slots := make(chan struct{}, maxReads)
+	var callsErr error
 	var wg sync.WaitGroup
-	run := func(read func() error) {
-		wg.Go(func() {
-			slots <- struct{}{}
-			defer func() { <-slots }()
-			if err := read(); err != nil {
-				once.Do(func() { first = err; cancel() })
-			}
-		})
-	}
 	if len(markers) > 0 {
-		// The calls first: one read over every record, likely the longest.
-		run(func() error { return s.readCalls(ctx, markers, recs) })
-	}
-	for k, p := range phenotypes {
-		run(func() error {
-			vals, err := s.Phenotypes.CohortValues(ctx, p.ID)
-			if err != nil {
-				return fmt.Errorf("research.Results: reading the values of %q: %w", p.ID, err)
+		wg.Go(func() {
+			if callsErr = s.readCalls(ctx, markers, recs); callsErr != nil {
+				cancel()
 			}
-			lists[k] = vals
-			return nil
 		})
+	}
+	cohorts, ids, err := s.readValues(ctx, phenotypes)
+	if err != nil {
+		cancel()
 	}
 	wg.Wait()
-	if first != nil {
-		return nil, nil, first
+	// The first read to fail stops the other; its error, not the other's
+	// (a cancellation), is the page's.
+	switch {
+	case err != nil && callsErr != nil && errors.Is(err, context.Canceled):
+		return nil, nil, nil, callsErr
+	case err != nil:
+		return nil, nil, nil, err
+	case callsErr != nil:
+		return nil, nil, nil, callsErr
 	}
-	return lists, recs, nil
+	return cohorts, ids, recs, nil
+}
+
+// readValues reads the phenotypes' consenting values in one
+// CohortValuesOf: cohorts[k] holds those of phenotypes[k], and ids every
+// profile holding one, in profile id order, which a cohort's rows index.
+// The values come by profile id, so a profile is numbered when its first
+// value comes, without a map or a merge.
+func (s *Service) readValues(ctx context.Context, phenotypes []phenolink.Phenotype) ([]cohort, []string, error) {
+	pids := make([]string, len(phenotypes))
+	cohorts := make([]cohort, len(phenotypes))
+	for k, p := range phenotypes {
+		pids[k] = p.ID
+		cohorts[k].phenotype = p
+	}
+	var ids []string
+	err := s.Phenotypes.CohortValuesOf(ctx, pids, func(profileID string, k int, value float64) error {
+		if k < 0 || k >= len(cohorts) {
+			return fmt.Errorf("a value of phenotype number %d of %d", k, len(cohorts))
+		}
+		n := len(ids)
+		switch {
+		case n > 0 && profileID < ids[n-1]:
+			return fmt.Errorf("the values are not in profile id order (%q after %q)", profileID, ids[n-1])
+		case n == 0 || profileID != ids[n-1]:
+			ids = append(ids, profileID)
+			n++
+		}
+		c := &cohorts[k]
+		if len(c.rows) > 0 && c.rows[len(c.rows)-1] == n-1 {
+			return fmt.Errorf("profile %q has two values of %q", profileID, c.phenotype.ID)
+		}
+		c.values = append(c.values, value)
+		c.rows = append(c.rows, n-1)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("research.Results: reading the values of %q: %w", pids, err)
+	}
+	return cohorts, ids, nil
 }
 
 // readCalls reads the markers' calls of every stored record into recs.

@@ -13,9 +13,9 @@ import (
 // failingStore is a memStore whose reads can fail or come out of order.
 type failingStore struct {
 	*memStore
-	callsErr    error
-	valuesErr   map[string]error // by phenotype id
-	reverseOnes string           // phenotype whose values come in reverse order
+	callsErr  error
+	valuesErr error
+	reverse   bool // values come in reverse order
 }
 
 func (s *failingStore) CallsAt(ctx context.Context, positions []int, fn func(string, []phenolink.Call) error) error {
@@ -25,16 +25,30 @@ func (s *failingStore) CallsAt(ctx context.Context, positions []int, fn func(str
 	return s.memStore.CallsAt(ctx, positions, fn)
 }
 
-func (s *failingStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
-	if err := s.valuesErr[phenotypeID]; err != nil {
-		return nil, err
+func (s *failingStore) CohortValuesOf(ctx context.Context, ids []string, fn func(string, int, float64) error) error {
+	if s.valuesErr != nil {
+		return s.valuesErr
 	}
-	vals, err := s.memStore.CohortValues(ctx, phenotypeID)
-	if phenotypeID == s.reverseOnes {
-		vals = slices.Clone(vals)
-		slices.Reverse(vals)
+	if !s.reverse {
+		return s.memStore.CohortValuesOf(ctx, ids, fn)
 	}
-	return vals, err
+	type value struct {
+		profile string
+		k       int
+		v       float64
+	}
+	var all []value
+	err := s.memStore.CohortValuesOf(ctx, ids, func(profile string, k int, v float64) error {
+		all = append(all, value{profile, k, v})
+		return nil
+	})
+	slices.Reverse(all)
+	for _, v := range all {
+		if err := fn(v.profile, v.k, v.v); err != nil {
+			return err
+		}
+	}
+	return err
 }
 
 // TestResultsReportReadErrors checks that a failed read, or values out of
@@ -55,8 +69,8 @@ func TestResultsReportReadErrors(t *testing.T) {
 		says  string // what its message must say
 	}{
 		{"calls", &failingStore{memStore: mem, callsErr: diskGone}, diskGone, "reading calls"},
-		{"values", &failingStore{memStore: mem, valuesErr: map[string]error{"chronotype": diskGone}}, diskGone, `"chronotype"`},
-		{"order", &failingStore{memStore: mem, reverseOnes: "height_mm"}, nil, `values of "height_mm" are not in profile id order`},
+		{"values", &failingStore{memStore: mem, valuesErr: diskGone}, diskGone, `reading the values of ["height_mm" "chronotype"]`},
+		{"order", &failingStore{memStore: mem, reverse: true}, nil, `not in profile id order`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,36 +91,5 @@ func TestResultsReportReadErrors(t *testing.T) {
 	ok := &Service{Markers: mem, Phenotypes: mem, MinGroupSize: 5}
 	if r := results(t, ok, []string{"rs1"}, "height_mm", "chronotype"); len(r.Tables) != 2 || r.Tables[0].Test == nil {
 		t.Errorf("without failures: %d tables, first test %+v; want 2 with a test", len(r.Tables), r.Tables[0].Test)
-	}
-}
-
-// TestMergeIDs checks the union of sorted profile ids, including the
-// shortcut taken when one list holds the other.
-func TestMergeIDs(t *testing.T) {
-	vals := func(ids ...string) []phenolink.PhenotypeValue {
-		var out []phenolink.PhenotypeValue
-		for _, id := range ids {
-			out = append(out, phenolink.PhenotypeValue{ProfileID: id})
-		}
-		return out
-	}
-	tests := []struct {
-		ids  []string
-		vals []phenolink.PhenotypeValue
-		want []string
-	}{
-		{nil, nil, nil},
-		{nil, vals("a", "c"), []string{"a", "c"}},
-		{[]string{"a", "b", "c"}, vals("a", "c"), []string{"a", "b", "c"}},
-		{[]string{"a", "b", "c"}, vals("c"), []string{"a", "b", "c"}},
-		{[]string{"a", "c"}, vals("b"), []string{"a", "b", "c"}},
-		{[]string{"b"}, vals("a", "b", "d"), []string{"a", "b", "d"}},
-		{[]string{"a", "b"}, vals("b", "c"), []string{"a", "b", "c"}},
-		{[]string{"d", "e"}, vals("a", "b"), []string{"a", "b", "d", "e"}},
-	}
-	for _, tt := range tests {
-		if got := mergeIDs(slices.Clone(tt.ids), tt.vals); !slices.Equal(got, tt.want) {
-			t.Errorf("mergeIDs(%q, %v) = %q, want %q", tt.ids, tt.vals, got, tt.want)
-		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 
 	"phenolink/internal/phenolink"
@@ -52,13 +53,13 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
 	}
 	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
-	lists, records, err := s.read(ctx, phenotypes, markers)
+	cohorts, ids, records, err := s.read(ctx, phenotypes, markers)
 	if err != nil {
 		return nil, err
 	}
-	cohorts, ids, err := cohorts(phenotypes, lists, len(phenotypeIDs) == 0)
-	if err != nil {
-		return nil, err
+	if len(phenotypeIDs) == 0 {
+		// The whole catalog: leave out phenotypes nobody has a value of.
+		cohorts = slices.DeleteFunc(cohorts, func(c cohort) bool { return len(c.values) == 0 })
 	}
 	if len(markers) == 0 || len(cohorts) == 0 {
 		return report, nil
@@ -160,92 +161,6 @@ func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phe
 		out = append(out, p)
 	}
 	return out, nil
-}
-
-// cohorts turns each phenotype's consenting values (lists, as
-// CohortValues returns them) into its cohort and numbers the profiles
-// they name: ids is every profile named, in profile id order, and a
-// cohort's rows index ids. With skipEmpty, phenotypes nobody has a value
-// of are dropped. The stores return values in profile id order, so the
-// profiles are numbered by merging the sorted lists, without a map.
-func cohorts(phenotypes []phenolink.Phenotype, lists [][]phenolink.PhenotypeValue, skipEmpty bool) ([]cohort, []string, error) {
-	var ids []string
-	var out []cohort
-	var kept [][]phenolink.PhenotypeValue
-	for k, p := range phenotypes {
-		vals := lists[k]
-		if skipEmpty && len(vals) == 0 {
-			continue
-		}
-		for i := 1; i < len(vals); i++ {
-			if vals[i-1].ProfileID >= vals[i].ProfileID {
-				return nil, nil, fmt.Errorf("research.Results: the values of %q are not in profile id order (%q before %q)", p.ID, vals[i-1].ProfileID, vals[i].ProfileID)
-			}
-		}
-		ids = mergeIDs(ids, vals)
-		out = append(out, cohort{phenotype: p})
-		kept = append(kept, vals)
-	}
-	for k, vals := range kept {
-		c := &out[k]
-		c.values = make([]float64, len(vals))
-		c.rows = make([]int, len(vals))
-		r := 0
-		for i, v := range vals {
-			for ids[r] != v.ProfileID {
-				r++
-			}
-			c.values[i] = v.Value
-			c.rows[i] = r
-		}
-	}
-	return out, ids, nil
-}
-
-// mergeIDs returns the sorted union of ids and vals' profile ids, both
-// sorted without repeats: ids itself when it holds every one of vals',
-// as it mostly does once a few phenotypes are in.
-func mergeIDs(ids []string, vals []phenolink.PhenotypeValue) []string {
-	if holdsAll(ids, vals) {
-		return ids
-	}
-	out := make([]string, 0, len(ids)+len(vals))
-	i, j := 0, 0
-	for i < len(ids) && j < len(vals) {
-		switch a, b := ids[i], vals[j].ProfileID; {
-		case a < b:
-			out = append(out, a)
-			i++
-		case b < a:
-			out = append(out, b)
-			j++
-		default:
-			out = append(out, a)
-			i++
-			j++
-		}
-	}
-	out = append(out, ids[i:]...)
-	for ; j < len(vals); j++ {
-		out = append(out, vals[j].ProfileID)
-	}
-	return out
-}
-
-// holdsAll reports whether ids holds every profile id of vals, both
-// sorted.
-func holdsAll(ids []string, vals []phenolink.PhenotypeValue) bool {
-	i := 0
-	for _, v := range vals {
-		for i < len(ids) && ids[i] < v.ProfileID {
-			i++
-		}
-		if i == len(ids) || ids[i] != v.ProfileID {
-			return false
-		}
-		i++
-	}
-	return true
 }
 
 // unknownIDs returns the ids FindMarkers did not find, in the order asked.

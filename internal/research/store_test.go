@@ -70,6 +70,40 @@ func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phen
 	return out, nil
 }
 
+// CohortValuesOf gives the consenting values of the phenotypes ids by
+// profile id, then phenotype id.
+func (s *memStore) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	type entry struct {
+		v phenolink.PhenotypeValue
+		k int
+	}
+	var all []entry
+	for k, id := range ids {
+		if _, err := s.Phenotype(ctx, id); err != nil {
+			return err
+		}
+		vals, err := s.CohortValues(ctx, id)
+		if err != nil {
+			return err
+		}
+		for _, v := range vals {
+			all = append(all, entry{v, k})
+		}
+	}
+	slices.SortStableFunc(all, func(a, b entry) int {
+		if c := strings.Compare(a.v.ProfileID, b.v.ProfileID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.v.PhenotypeID, b.v.PhenotypeID)
+	})
+	for _, e := range all {
+		if err := fn(e.v.ProfileID, e.k, e.v.Value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *memStore) FindMarkers(ctx context.Context, ids []string) ([]phenolink.IndexedMarker, error) {
 	var out []phenolink.IndexedMarker
 	for _, id := range ids {

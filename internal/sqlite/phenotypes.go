@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"sort"
+	"strings"
 	"time"
 
 	"phenolink/internal/phenolink"
@@ -262,24 +265,162 @@ func (db *DB) cohortValues(ctx context.Context, phenotypeID string) ([]phenolink
 	return scanValues(rows)
 }
 
-// ConsentingProfiles returns the ids of every profile whose user currently
+// MaxCohortPhenotypes bounds the phenotypes one CohortValuesOf reads.
+const MaxCohortPhenotypes = 256
+
+// CohortValuesOf calls fn for every value of the phenotypes ids held by a
+// profile whose user currently consents, in profile id order and then
+// phenotype id order, reading only the profile id, the phenotype and the
+// value, from one snapshot.
+//
+// It reads the consenting profiles' ids, then scans the covering index on
+// (profile_id, phenotype_id, value) in order and keeps the values of
+// consenting profiles by merging the two: two sequential reads, where
+// joining profiles and consents to each value costs two index searches a
+// value and a sort.
+func (db *DB) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	if err := db.cohortValuesOf(ctx, ids, fn); err != nil {
+		return fmt.Errorf("sqlite.CohortValuesOf(%d phenotypes): %w", len(ids), err)
+	}
+	return nil
+}
+
+// checkCohortIDs refuses more than MaxCohortPhenotypes ids or a repeated
+// one.
+func checkCohortIDs(ids []string) error {
+	if len(ids) > MaxCohortPhenotypes {
+		return phenolink.Errorf(phenolink.EINVALID, "At most %d phenotypes can be read at once, not %d.", MaxCohortPhenotypes, len(ids))
+	}
+	for i, id := range ids {
+		for _, o := range ids[:i] {
+			if o == id {
+				return phenolink.Errorf(phenolink.EINVALID, "Phenotype %q is asked for twice.", id)
+			}
+		}
+	}
+	return nil
+}
+
+func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	if err := checkCohortIDs(ids); err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer rollback(tx)
+	in := strings.Repeat(", ?", len(ids))[2:]
+	args := make([]any, len(ids))
+	for k, id := range ids {
+		args[k] = id
+	}
+	var missing string
+	err = queryRow(ctx, tx, `
+		WITH w(id) AS (VALUES (`+strings.Repeat("), (?", len(ids))[4:]+`))
+		SELECT w.id FROM w WHERE w.id NOT IN (SELECT id FROM phenotypes) LIMIT 1`, args...).Scan(&missing)
+	switch {
+	case err == nil:
+		return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
+	case !errors.Is(err, sql.ErrNoRows):
+		return err
+	}
+	consenting, err := consentingProfiles(ctx, tx)
+	if err != nil {
+		return err
+	}
+	rows, err := query(ctx, tx, `
+		SELECT profile_id, phenotype_id, value
+		FROM phenotype_values INDEXED BY phenotype_values_cohort
+		WHERE phenotype_id IN (`+in+`)
+		ORDER BY profile_id, phenotype_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	places := newPlaces(ids)
+	var (
+		profile, phenotype sql.RawBytes
+		value              float64
+		next               int // consenting[next] is the first id not below the last value's
+	)
+	for rows.Next() {
+		if err := rows.Scan(&profile, &phenotype, &value); err != nil {
+			return err
+		}
+		for next < len(consenting) && consenting[next] < string(profile) {
+			next++
+		}
+		if next == len(consenting) {
+			break
+		}
+		if consenting[next] != string(profile) {
+			continue
+		}
+		if err := fn(consenting[next], places.of(phenotype), value); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// places finds a phenotype id's place in the ids CohortValuesOf was given,
+// by binary search over them sorted.
+type places struct {
+	ids    []string // sorted
+	places []int    // places[i] is ids[i]'s place in the ids given
+}
+
+func newPlaces(ids []string) places {
+	p := places{ids: slices.Clone(ids), places: make([]int, len(ids))}
+	for i := range p.places {
+		p.places[i] = i
+	}
+	sort.Sort(p)
+	return p
+}
+
+func (p places) Len() int           { return len(p.ids) }
+func (p places) Less(i, j int) bool { return p.ids[i] < p.ids[j] }
+func (p places) Swap(i, j int) {
+	p.ids[i], p.ids[j] = p.ids[j], p.ids[i]
+	p.places[i], p.places[j] = p.places[j], p.places[i]
+}
+
+// of returns id's place; the query returns only the ids given.
+func (p places) of(id []byte) int {
+	i, _ := slices.BinarySearchFunc(p.ids, id, func(a string, b []byte) int { return strings.Compare(a, string(b)) })
+	return p.places[min(i, len(p.ids)-1)]
+}
+
+// consentingProfiles returns the ids of every profile whose user currently
 // consents, in order.
-func (db *DB) ConsentingProfiles(ctx context.Context) ([]string, error) {
-	rows, err := query(ctx, db.read, `
+func consentingProfiles(ctx context.Context, q querier) ([]string, error) {
+	rows, err := query(ctx, q, `
 		SELECT p.id FROM profiles p JOIN consents c ON c.user_id = p.user_id ORDER BY p.id`)
 	if err != nil {
-		return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
+		return nil, err
 	}
 	defer rows.Close()
 	ids := []string{}
 	for rows.Next() {
 		var id string
 		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
+			return nil, err
 		}
 		ids = append(ids, id)
 	}
-	if err := rows.Err(); err != nil {
+	return ids, rows.Err()
+}
+
+// ConsentingProfiles returns the ids of every profile whose user currently
+// consents, in order.
+func (db *DB) ConsentingProfiles(ctx context.Context) ([]string, error) {
+	ids, err := consentingProfiles(ctx, db.read)
+	if err != nil {
 		return nil, fmt.Errorf("sqlite.ConsentingProfiles: %w", err)
 	}
 	return ids, nil

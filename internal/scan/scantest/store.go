@@ -293,6 +293,46 @@ func (s *Store) CohortValues(ctx context.Context, phenotypeID string) ([]phenoli
 	return out, nil
 }
 
+// CohortValuesOf calls fn with the values of the phenotypes ids that
+// consenting profiles hold, by profile id and then phenotype id.
+func (s *Store) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
+	type entry struct {
+		profile, phenotype string
+		k                  int
+		value              float64
+	}
+	var out []entry
+	s.mu.Lock()
+	for k, id := range ids {
+		if _, ok := s.phenotypes[id]; !ok {
+			s.mu.Unlock()
+			return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", id)
+		}
+		if slices.Contains(ids[:k], id) {
+			s.mu.Unlock()
+			return phenolink.Errorf(phenolink.EINVALID, "Phenotype %q is asked for twice.", id)
+		}
+		for profile, v := range s.values[id] {
+			if _, ok := s.consent[s.profiles[profile]]; ok {
+				out = append(out, entry{profile, id, k, v.Value})
+			}
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b entry) int {
+		if c := cmpString(a.profile, b.profile); c != 0 {
+			return c
+		}
+		return cmpString(a.phenotype, b.phenotype)
+	})
+	for _, e := range out {
+		if err := fn(e.profile, e.k, e.value); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ConsentingProfiles returns the consenting users' profile ids in order.
 func (s *Store) ConsentingProfiles(ctx context.Context) ([]string, error) {
 	s.mu.Lock()

@@ -1,0 +1,11 @@
+package sqlite
+
+import (
+	"testing"
+
+	"phenolink/internal/storetest"
+)
+
+func TestCohortValuesOf(t *testing.T) {
+	storetest.RunCohortValuesOf(t, harness())
+}
