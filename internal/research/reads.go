@@ -68,7 +68,7 @@ func (s *Service) readValues(ctx context.Context, phenotypes []phenolink.Phenoty
 	var ids []string
 	err := s.Phenotypes.CohortValuesOf(ctx, pids, func(profileID string, k int, value float64) error {
 		if k < 0 || k >= len(cohorts) {
-			return fmt.Errorf("a value of phenotype number %d of %d", k, len(cohorts))
+			return fmt.Errorf("a value of phenotype %d (counting from 0) when %d were asked for", k, len(cohorts))
 		}
 		n := len(ids)
 		switch {

@@ -16,6 +16,8 @@ type failingStore struct {
 	callsErr  error
 	valuesErr error
 	reverse   bool // values come in reverse order
+	twice     bool // every value comes twice
+	badPlace  bool // values name a phenotype past those asked for
 }
 
 func (s *failingStore) CallsAt(ctx context.Context, positions []int, fn func(string, []phenolink.Call) error) error {
@@ -29,7 +31,19 @@ func (s *failingStore) CohortValuesOf(ctx context.Context, ids []string, fn func
 	if s.valuesErr != nil {
 		return s.valuesErr
 	}
-	if !s.reverse {
+	switch {
+	case s.twice:
+		return s.memStore.CohortValuesOf(ctx, ids, func(profile string, k int, v float64) error {
+			if err := fn(profile, k, v); err != nil {
+				return err
+			}
+			return fn(profile, k, v)
+		})
+	case s.badPlace:
+		return s.memStore.CohortValuesOf(ctx, ids, func(profile string, k int, v float64) error {
+			return fn(profile, len(ids)+k, v)
+		})
+	case !s.reverse:
 		return s.memStore.CohortValuesOf(ctx, ids, fn)
 	}
 	type value struct {
@@ -71,6 +85,8 @@ func TestResultsReportReadErrors(t *testing.T) {
 		{"calls", &failingStore{memStore: mem, callsErr: diskGone}, diskGone, "reading calls"},
 		{"values", &failingStore{memStore: mem, valuesErr: diskGone}, diskGone, `reading the values of ["height_mm" "chronotype"]`},
 		{"order", &failingStore{memStore: mem, reverse: true}, nil, `not in profile id order`},
+		{"twice", &failingStore{memStore: mem, twice: true}, nil, `two values of`},
+		{"place", &failingStore{memStore: mem, badPlace: true}, nil, `when 2 were asked for`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
