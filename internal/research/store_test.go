@@ -71,37 +71,42 @@ func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phen
 }
 
 // CohortValuesOf gives the consenting values of the phenotypes ids by
-// profile id, then phenotype id.
+// profile id, then phenotype id, merging each phenotype's sorted values.
 func (s *memStore) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
-	type entry struct {
-		v phenolink.PhenotypeValue
-		k int
-	}
-	var all []entry
+	lists := make([][]phenolink.PhenotypeValue, len(ids))
 	for k, id := range ids {
 		if _, err := s.Phenotype(ctx, id); err != nil {
 			return err
 		}
-		vals, err := s.CohortValues(ctx, id)
-		if err != nil {
-			return err
-		}
-		for _, v := range vals {
-			all = append(all, entry{v, k})
-		}
-	}
-	slices.SortStableFunc(all, func(a, b entry) int {
-		if c := strings.Compare(a.v.ProfileID, b.v.ProfileID); c != 0 {
-			return c
-		}
-		return strings.Compare(a.v.PhenotypeID, b.v.PhenotypeID)
-	})
-	for _, e := range all {
-		if err := fn(e.v.ProfileID, e.k, e.v.Value); err != nil {
+		var err error
+		if lists[k], err = s.CohortValues(ctx, id); err != nil {
 			return err
 		}
 	}
-	return nil
+	for {
+		next := -1
+		for k, l := range lists {
+			if len(l) == 0 {
+				continue
+			}
+			if next < 0 {
+				next = k
+				continue
+			}
+			switch c := strings.Compare(l[0].ProfileID, lists[next][0].ProfileID); {
+			case c < 0, c == 0 && ids[k] < ids[next]:
+				next = k
+			}
+		}
+		if next < 0 {
+			return nil
+		}
+		v := lists[next][0]
+		lists[next] = lists[next][1:]
+		if err := fn(v.ProfileID, next, v.Value); err != nil {
+			return err
+		}
+	}
 }
 
 func (s *memStore) FindMarkers(ctx context.Context, ids []string) ([]phenolink.IndexedMarker, error) {
