@@ -12,6 +12,9 @@ type SessionView struct {
 	// (not nil) when the account has none.
 	User     *User
 	Profiles []Profile
+	// Researcher reports whether User holds RoleResearcher, so pages can
+	// show the research area's link without another query.
+	Researcher bool
 }
 
 // SessionViewStore reads a session with its user and profiles in one query.

@@ -129,7 +129,8 @@ func (db *DB) SessionView(ctx context.Context, token string) (phenolink.SessionV
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, ''), coalesce(u.first_name, ''), coalesce(u.last_name, ''),
 			coalesce(u.email, ''), u.created_at, u.updated_at,
 			p.id IS NOT NULL, coalesce(p.id, ''), coalesce(p.first_name, ''), coalesce(p.last_name, ''),
-			coalesce(p.is_genotyped, 0)
+			coalesce(p.is_genotyped, 0),
+			EXISTS (SELECT 1 FROM roles r WHERE r.user_id = u.id AND r.role = 'researcher')
 		FROM sessions s
 		LEFT JOIN users u ON u.id = s.user_id
 		LEFT JOIN profiles p ON p.user_id = u.id
@@ -145,19 +146,20 @@ func (db *DB) SessionView(ctx context.Context, token string) (phenolink.SessionV
 		var (
 			data             []byte
 			hasUser, hasProf bool
+			researcher       bool
 			u                phenolink.User
 			created, updated sql.NullInt64
 			p                phenolink.Profile
 		)
 		if err := rows.Scan(&data, &hasUser, &u.ID, &u.FirstName, &u.LastName, &u.Email, &created, &updated,
-			&hasProf, &p.ID, &p.FirstName, &p.LastName, &p.IsGenotyped); err != nil {
+			&hasProf, &p.ID, &p.FirstName, &p.LastName, &p.IsGenotyped, &researcher); err != nil {
 			return phenolink.SessionView{}, false, fmt.Errorf("sqlite.SessionView: %w", err)
 		}
 		if !found {
 			found, v.Data = true, data
 			if hasUser {
 				u.CreatedAt, u.UpdatedAt = fromNanos(created), fromNanos(updated)
-				v.User, v.Profiles = &u, []phenolink.Profile{}
+				v.User, v.Profiles, v.Researcher = &u, []phenolink.Profile{}, researcher
 			}
 		}
 		if hasProf {

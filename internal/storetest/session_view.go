@@ -104,6 +104,34 @@ func testSessionView(t *testing.T, h Harness) {
 		t.Error("SessionView of an account without profiles gave nil profiles, want an empty list")
 	}
 
+	// The researcher role comes with the view, and its change shows on the
+	// next read.
+	researcher := func(token string) bool {
+		t.Helper()
+		v, _, err := views.SessionView(ctx, token)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v.Researcher
+	}
+	for _, c := range sessions {
+		if researcher(c.token) {
+			t.Errorf("SessionView(%s) says researcher before any role was granted", c.token)
+		}
+	}
+	if err := s.SetRole(ctx, "u2", phenolink.RoleResearcher, true); err != nil {
+		t.Fatal(err)
+	}
+	if !researcher("one-profile") || researcher("two-profiles") || researcher("signed-out") {
+		t.Error("after granting u2 the researcher role, SessionView does not say so for u2 alone")
+	}
+	if err := s.SetRole(ctx, "u2", phenolink.RoleResearcher, false); err != nil {
+		t.Fatal(err)
+	}
+	if researcher("one-profile") {
+		t.Error("SessionView still says researcher after the role was revoked")
+	}
+
 	// A change to the account shows on the next read.
 	if err := s.SaveUser(ctx, phenolink.User{ID: "u1", FirstName: "Grace"}, []phenolink.Profile{profile("p2", "u1")}); err != nil {
 		t.Fatal(err)

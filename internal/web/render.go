@@ -122,18 +122,22 @@ func parsePages(fsys fs.FS, funcs template.FuncMap) (map[string]*template.Templa
 
 // requiredPages are the pages the handlers render; checking them at start
 // turns a missing file into a start-up error instead of a 500 later.
-var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "logout", "genotypes", "genotypes_upload", "genotypes_delete", "job"}
+var requiredPages = []string{"home", "dashboard", "error", "signin_failed", "logout", "genotypes", "genotypes_upload", "genotypes_delete", "job",
+	"consent", "survey", "research", "scans", "scan", "results", "research_import", "research_export", "audit"}
 
 // view is what every page template receives: the page's own data under
 // .Page and what the layout needs around it.
 type view struct {
-	User      *phenolink.User // nil when signed out
-	Flash     string
-	Path      string
-	RequestID string
-	Debug     bool
-	SQL       *sqltrace.Counter // nil unless DEBUG
-	Page      any
+	User *phenolink.User // nil when signed out
+	// Researcher shows the research area's link; it comes with the
+	// session's own read, so it costs no query.
+	Researcher bool
+	Flash      string
+	Path       string
+	RequestID  string
+	Debug      bool
+	SQL        *sqltrace.Counter // nil unless DEBUG
+	Page       any
 }
 
 // page renders the named page with status. It renders into a buffer first
@@ -155,12 +159,13 @@ func (rn *renderer) page(w http.ResponseWriter, r *http.Request, status int, nam
 		return
 	}
 	v := view{
-		User:      userFrom(r.Context()),
-		Flash:     rn.flash(r.Context()),
-		Path:      r.URL.Path,
-		RequestID: requestIDFrom(r.Context()),
-		Debug:     rn.debug,
-		Page:      data,
+		Researcher: isResearcher(r.Context()),
+		User:       userFrom(r.Context()),
+		Flash:      rn.flash(r.Context()),
+		Path:       r.URL.Path,
+		RequestID:  requestIDFrom(r.Context()),
+		Debug:      rn.debug,
+		Page:       data,
 	}
 	if rn.debug {
 		v.SQL = sqltrace.FromContext(r.Context())

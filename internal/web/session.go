@@ -63,7 +63,7 @@ func (s sessionStore) FindCtx(ctx context.Context, token string) ([]byte, bool, 
 	if err != nil || !found {
 		return nil, false, err
 	}
-	acct.user, acct.profiles = v.User, v.Profiles
+	acct.user, acct.profiles, acct.researcher = v.User, v.Profiles, v.Researcher
 	return v.Data, true, nil
 }
 
@@ -90,8 +90,9 @@ var _ scs.CtxStore = sessionStore{}
 // write to the account, so a handler that saves and reads back sees the
 // saved data.
 type requestAccount struct {
-	user     *phenolink.User
-	profiles []phenolink.Profile
+	user       *phenolink.User
+	profiles   []phenolink.Profile
+	researcher bool // user holds the researcher role
 }
 
 type requestAccountKey struct{}
@@ -148,6 +149,14 @@ func (s sessionUsers) DeleteUser(ctx context.Context, id string) error {
 // forgetAccount empties the request's account holder.
 func forgetAccount(ctx context.Context) {
 	if a := accountFrom(ctx); a != nil {
-		a.user, a.profiles = nil, nil
+		a.user, a.profiles, a.researcher = nil, nil, false
 	}
+}
+
+// isResearcher reports whether the session's read found that the
+// signed-in user holds the researcher role. It is for showing links only:
+// research pages check the role themselves.
+func isResearcher(ctx context.Context) bool {
+	a := accountFrom(ctx)
+	return a != nil && a.user != nil && a.researcher
 }
