@@ -5,8 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 	"time"
 
@@ -313,7 +311,13 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 		return err
 	}
 	defer rollback(tx)
-	in := strings.Repeat(", ?", len(ids))[2:]
+	var in strings.Builder
+	for k := range ids {
+		if k > 0 {
+			in.WriteString(", ")
+		}
+		fmt.Fprintf(&in, "?%d", k+1)
+	}
 	args := make([]any, len(ids))
 	for k, id := range ids {
 		args[k] = id
@@ -332,23 +336,31 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 	if err != nil {
 		return err
 	}
+	// The place comes from the query as an integer, so a row brings one
+	// string, its profile id.
+	var place strings.Builder
+	place.WriteString("CASE phenotype_id")
+	for k := range ids {
+		fmt.Fprintf(&place, " WHEN ?%d THEN %d", k+1, k)
+	}
+	place.WriteString(" END")
 	rows, err := query(ctx, tx, `
-		SELECT profile_id, phenotype_id, value
+		SELECT profile_id, `+place.String()+`, value
 		FROM phenotype_values INDEXED BY phenotype_values_cohort
-		WHERE phenotype_id IN (`+in+`)
+		WHERE phenotype_id IN (`+in.String()+`)
 		ORDER BY profile_id, phenotype_id`, args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	places := newPlaces(ids)
 	var (
-		profile, phenotype sql.RawBytes
-		value              float64
-		next               int // consenting[next] is the first id not below the last value's
+		profile sql.RawBytes
+		k       int
+		value   float64
+		next    int // consenting[next] is the first id not below the last value's
 	)
 	for rows.Next() {
-		if err := rows.Scan(&profile, &phenotype, &value); err != nil {
+		if err := rows.Scan(&profile, &k, &value); err != nil {
 			return err
 		}
 		for next < len(consenting) && consenting[next] < string(profile) {
@@ -360,40 +372,11 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 		if consenting[next] != string(profile) {
 			continue
 		}
-		if err := fn(consenting[next], places.of(phenotype), value); err != nil {
+		if err := fn(consenting[next], k, value); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
-}
-
-// places finds a phenotype id's place in the ids CohortValuesOf was given,
-// by binary search over them sorted.
-type places struct {
-	ids    []string // sorted
-	places []int    // places[i] is ids[i]'s place in the ids given
-}
-
-func newPlaces(ids []string) places {
-	p := places{ids: slices.Clone(ids), places: make([]int, len(ids))}
-	for i := range p.places {
-		p.places[i] = i
-	}
-	sort.Sort(p)
-	return p
-}
-
-func (p places) Len() int           { return len(p.ids) }
-func (p places) Less(i, j int) bool { return p.ids[i] < p.ids[j] }
-func (p places) Swap(i, j int) {
-	p.ids[i], p.ids[j] = p.ids[j], p.ids[i]
-	p.places[i], p.places[j] = p.places[j], p.places[i]
-}
-
-// of returns id's place; the query returns only the ids given.
-func (p places) of(id []byte) int {
-	i, _ := slices.BinarySearchFunc(p.ids, id, func(a string, b []byte) int { return strings.Compare(a, string(b)) })
-	return p.places[min(i, len(p.ids)-1)]
 }
 
 // consentingProfiles returns the ids of every profile whose user currently
