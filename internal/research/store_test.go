@@ -16,11 +16,12 @@ import (
 type memStore struct {
 	phenolink.PhenotypeStore // methods research does not call panic if called
 
-	mu sync.Mutex // guards sorted: the page reads several phenotypes at once
+	mu sync.Mutex // guards sorted and merged: pages may read at once
 
 	catalog   []phenolink.Phenotype
 	values    map[string]map[string]float64         // phenotype id -> profile id -> value
 	sorted    map[string][]phenolink.PhenotypeValue // phenotype id -> its values in profile id order, once asked
+	merged    map[string][]cohortValue              // CohortValuesOf's ids joined by commas -> their values merged, once asked
 	withdrawn map[string]bool                       // profiles whose user withdrew consent
 	index     []phenolink.Marker
 	genomes   map[string][]phenolink.Call
@@ -32,6 +33,7 @@ func newMemStore() *memStore {
 		catalog:   phenolink.DefaultPhenotypes(),
 		values:    map[string]map[string]float64{},
 		sorted:    map[string][]phenolink.PhenotypeValue{},
+		merged:    map[string][]cohortValue{},
 		withdrawn: map[string]bool{},
 		genomes:   map[string][]phenolink.Call{},
 	}
@@ -52,14 +54,7 @@ func (s *memStore) Phenotype(ctx context.Context, id string) (phenolink.Phenotyp
 
 func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phenolink.PhenotypeValue, error) {
 	s.mu.Lock()
-	sorted, ok := s.sorted[phenotypeID]
-	if !ok {
-		for profile, v := range s.values[phenotypeID] {
-			sorted = append(sorted, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: v, Source: phenolink.ValueSourceSurvey})
-		}
-		slices.SortFunc(sorted, func(a, b phenolink.PhenotypeValue) int { return strings.Compare(a.ProfileID, b.ProfileID) })
-		s.sorted[phenotypeID] = sorted
-	}
+	sorted := s.sortedValues(phenotypeID)
 	s.mu.Unlock()
 	out := make([]phenolink.PhenotypeValue, 0, len(sorted))
 	for _, v := range sorted {
@@ -70,19 +65,49 @@ func (s *memStore) CohortValues(ctx context.Context, phenotypeID string) ([]phen
 	return out, nil
 }
 
+// cohortValue is one value in the order CohortValuesOf gives it.
+type cohortValue struct {
+	profile string
+	k       int
+	value   float64
+}
+
 // CohortValuesOf gives the consenting values of the phenotypes ids by
-// profile id, then phenotype id, merging each phenotype's sorted values.
+// profile id, then phenotype id, merging each phenotype's sorted values
+// once per set of ids (kept in merged until a value changes).
 func (s *memStore) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
-	lists := make([][]phenolink.PhenotypeValue, len(ids))
-	for k, id := range ids {
+	for _, id := range ids {
 		if _, err := s.Phenotype(ctx, id); err != nil {
 			return err
 		}
-		var err error
-		if lists[k], err = s.CohortValues(ctx, id); err != nil {
+	}
+	key := strings.Join(ids, ",")
+	s.mu.Lock()
+	all, ok := s.merged[key]
+	if !ok {
+		all = s.merge(ids)
+		s.merged[key] = all
+	}
+	s.mu.Unlock()
+	for _, v := range all {
+		if s.withdrawn[v.profile] {
+			continue
+		}
+		if err := fn(v.profile, v.k, v.value); err != nil {
 			return err
 		}
 	}
+	return nil
+}
+
+// merge merges the phenotypes' values, withdrawn or not, by profile id
+// and then phenotype id; s.mu is held.
+func (s *memStore) merge(ids []string) []cohortValue {
+	lists := make([][]phenolink.PhenotypeValue, len(ids))
+	for k, id := range ids {
+		lists[k] = s.sortedValues(id)
+	}
+	var all []cohortValue
 	for {
 		next := -1
 		for k, l := range lists {
@@ -99,14 +124,26 @@ func (s *memStore) CohortValuesOf(ctx context.Context, ids []string, fn func(pro
 			}
 		}
 		if next < 0 {
-			return nil
+			return all
 		}
 		v := lists[next][0]
 		lists[next] = lists[next][1:]
-		if err := fn(v.ProfileID, next, v.Value); err != nil {
-			return err
-		}
+		all = append(all, cohortValue{v.ProfileID, next, v.Value})
 	}
+}
+
+// sortedValues returns the phenotype's values, withdrawn or not, in
+// profile id order; s.mu is held.
+func (s *memStore) sortedValues(phenotypeID string) []phenolink.PhenotypeValue {
+	sorted, ok := s.sorted[phenotypeID]
+	if !ok {
+		for profile, v := range s.values[phenotypeID] {
+			sorted = append(sorted, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: phenotypeID, Value: v, Source: phenolink.ValueSourceSurvey})
+		}
+		slices.SortFunc(sorted, func(a, b phenolink.PhenotypeValue) int { return strings.Compare(a.ProfileID, b.ProfileID) })
+		s.sorted[phenotypeID] = sorted
+	}
+	return sorted
 }
 
 func (s *memStore) FindMarkers(ctx context.Context, ids []string) ([]phenolink.IndexedMarker, error) {
@@ -196,6 +233,7 @@ func (s *memStore) setValue(profile, phenotype string, v float64) {
 	}
 	s.values[phenotype][profile] = v
 	delete(s.sorted, phenotype)
+	clear(s.merged)
 }
 
 // remove deletes a profile's genome and values, as if it never existed.
@@ -206,6 +244,7 @@ func (s *memStore) remove(profiles ...string) {
 			delete(vals, p)
 		}
 		clear(s.sorted)
+		clear(s.merged)
 	}
 }
 
