@@ -5,7 +5,7 @@
 //
 // Who counts. A table of one marker and one phenotype holds the profiles
 // whose user consents and that have a value of the phenotype (what
-// PhenotypeStore.CohortValues returns) and a call at the marker; a no-call,
+// PhenotypeStore.CohortValuesOf reads) and a call at the marker; a no-call,
 // a marker not on the profile's chip and a profile without a stored genome
 // leave the profile out.
 //
