@@ -92,7 +92,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 		demoDone := make(chan struct{})
 		go func() {
 			defer close(demoDone)
-			if err := seedDemo(cleanupCtx, app.db, app.sim, log); err != nil && cleanupCtx.Err() == nil {
+			err := func() error {
+				// Its own connection, closed afterwards, so the
+				// database's caches filled by seeding go with it.
+				db, err := openStore(cleanupCtx, cfg, nil)
+				if err != nil {
+					return err
+				}
+				defer db.Close()
+				return seedDemo(cleanupCtx, db, app.sim, log)
+			}()
+			if err != nil && cleanupCtx.Err() == nil {
 				log.Error("local demo", "err", err)
 			}
 		}()

@@ -114,6 +114,10 @@ func (r Runner) work(ctx context.Context, kinds []string) {
 // hands its job back rather than leaving it to its lease.
 func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 	log := r.Logger.With("job", job.ID, "kind", job.Kind, "attempt", job.Attempts)
+	// Imports and scans allocate tens to hundreds of megabytes that are
+	// garbage once they end; return them to the system now rather than
+	// over the next minutes, so a web process that ran a job idles small.
+	defer debug.FreeOSMemory()
 	jobCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	stopHeartbeat := r.heartbeat(jobCtx, job.ID, cancel)
