@@ -81,8 +81,9 @@ type Options struct {
 
 // DB is a Phenolink store on one SQLite file. It is safe for concurrent use.
 type DB struct {
-	read       *sql.DB // query_only connections, many at once
-	write      *sql.DB // exactly one connection; every write goes here
+	read       *sql.DB    // query_only connections, many at once
+	reads      *stmtCache // read's constant queries, kept prepared
+	write      *sql.DB    // exactly one connection; every write goes here
 	box        *secretbox.Box
 	migrations *goose.Provider
 	index      phenolink.MarkerCache
@@ -124,6 +125,7 @@ func Open(ctx context.Context, path string, opts Options) (*DB, error) {
 	}
 	db.read.SetMaxOpenConns(opts.ReadConns)
 	db.read.SetMaxIdleConns(opts.ReadConns)
+	db.reads = newStmtCache(db.read)
 	if err := db.read.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("sqlite.Open(%q): %w", path, err)
@@ -156,7 +158,7 @@ func dsn(path string, busy time.Duration, readOnly bool) string {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.index.Stop()
-	return errors.Join(db.read.Close(), db.write.Close())
+	return errors.Join(db.reads.close(), db.read.Close(), db.write.Close())
 }
 
 // Ping reports whether both pools answer a query.

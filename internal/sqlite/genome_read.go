@@ -19,7 +19,7 @@ func (db *DB) GenotypeCalls(ctx context.Context, profileID string, q phenolink.G
 		return phenolink.GenotypePage{}, fmt.Errorf("sqlite.GenotypeCalls(%q): %w", profileID, err)
 	}
 	var record []byte
-	err = queryRow(ctx, db.read, `SELECT calls FROM genomes WHERE profile_id = ?`, profileID).Scan(&record)
+	err = db.readQueryRow(ctx, `SELECT calls FROM genomes WHERE profile_id = ?`, profileID).Scan(&record)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = errNoGenome(profileID)
 	}
@@ -59,7 +59,7 @@ func (db *DB) markers(ctx context.Context) ([]phenolink.Marker, error) {
 		return nil, err
 	}
 	ms := make([]phenolink.Marker, 0, n)
-	rows, err := query(ctx, db.read, `SELECT first, ids, chroms, positions FROM marker_blocks ORDER BY first`)
+	rows, err := db.readQuery(ctx, `SELECT first, ids, chroms, positions FROM marker_blocks ORDER BY first`)
 	if err != nil {
 		return nil, err
 	}

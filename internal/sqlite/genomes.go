@@ -146,7 +146,7 @@ func callBytes(calls []phenolink.Call) []byte {
 func (db *DB) Genome(ctx context.Context, profileID string) (phenolink.GenomeInfo, error) {
 	g := phenolink.GenomeInfo{ProfileID: profileID}
 	var imported int64
-	err := queryRow(ctx, db.read, `
+	err := db.readQueryRow(ctx, `
 		SELECT source, build, chip, marker_count, called, call_rate, mismatches, imported_at
 		FROM genomes WHERE profile_id = ?`, profileID).
 		Scan(&g.Source, &g.Build, &g.Chip, &g.MarkerCount, &g.Called, &g.CallRate, &g.Mismatches, &imported)
@@ -167,7 +167,7 @@ func errNoGenome(profileID string) error {
 // ChromosomeCounts returns the counts stored with the profile's record.
 func (db *DB) ChromosomeCounts(ctx context.Context, profileID string) ([]phenolink.ChromosomeCount, error) {
 	var raw string
-	err := queryRow(ctx, db.read, `SELECT chrom_counts FROM genomes WHERE profile_id = ?`, profileID).Scan(&raw)
+	err := db.readQueryRow(ctx, `SELECT chrom_counts FROM genomes WHERE profile_id = ?`, profileID).Scan(&raw)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = errNoGenome(profileID)
 	}

@@ -213,7 +213,7 @@ func (db *DB) Fail(ctx context.Context, id int64, message string, retry bool) er
 
 // Job returns the job without its payload, or ENOTFOUND.
 func (db *DB) Job(ctx context.Context, id int64) (phenolink.Job, error) {
-	j, err := scanJob(queryRow(ctx, db.read, `SELECT `+jobColumnsWithoutPayload+` FROM jobs WHERE id = ?`, id))
+	j, err := scanJob(db.readQueryRow(ctx, `SELECT `+jobColumnsWithoutPayload+` FROM jobs WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = phenolink.Errorf(phenolink.ENOTFOUND, "No job has id %d.", id)
 	}
@@ -226,7 +226,7 @@ func (db *DB) Job(ctx context.Context, id int64) (phenolink.Job, error) {
 // LatestJob returns the profile's newest job of kind without its payload,
 // or ENOTFOUND.
 func (db *DB) LatestJob(ctx context.Context, profileID, kind string) (phenolink.Job, error) {
-	j, err := scanJob(queryRow(ctx, db.read, `
+	j, err := scanJob(db.readQueryRow(ctx, `
 		SELECT `+jobColumnsWithoutPayload+` FROM jobs WHERE profile_id = ? AND kind = ? ORDER BY id DESC LIMIT 1`, profileID, kind))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = phenolink.Errorf(phenolink.ENOTFOUND, "Profile %q has no %s job.", profileID, kind)

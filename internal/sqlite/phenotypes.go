@@ -50,7 +50,7 @@ func (db *DB) seedPhenotypes(ctx context.Context) error {
 
 // Phenotypes returns the catalog ordered by source, then label.
 func (db *DB) Phenotypes(ctx context.Context) ([]phenolink.Phenotype, error) {
-	rows, err := query(ctx, db.read, `SELECT `+phenotypeColumns+` FROM phenotypes ORDER BY source, label, id`)
+	rows, err := db.readQuery(ctx, `SELECT `+phenotypeColumns+` FROM phenotypes ORDER BY source, label, id`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite.Phenotypes: %w", err)
 	}
@@ -217,7 +217,7 @@ func scanValues(rows *sql.Rows) ([]phenolink.PhenotypeValue, error) {
 
 // PhenotypeValues returns a profile's values ordered by phenotype id.
 func (db *DB) PhenotypeValues(ctx context.Context, profileID string) ([]phenolink.PhenotypeValue, error) {
-	rows, err := query(ctx, db.read, `
+	rows, err := db.readQuery(ctx, `
 		SELECT profile_id, phenotype_id, value, source, updated_at FROM phenotype_values
 		WHERE profile_id = ? ORDER BY phenotype_id`, profileID)
 	var vs []phenolink.PhenotypeValue
@@ -439,7 +439,7 @@ func errNoUser(id string) error {
 func (db *DB) Consent(ctx context.Context, userID string) (phenolink.Consent, error) {
 	c := phenolink.Consent{UserID: userID}
 	var at sql.NullInt64
-	err := queryRow(ctx, db.read, `SELECT version, text, given_at FROM consents WHERE user_id = ?`, userID).Scan(&c.Version, &c.Text, &at)
+	err := db.readQueryRow(ctx, `SELECT version, text, given_at FROM consents WHERE user_id = ?`, userID).Scan(&c.Version, &c.Text, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = phenolink.Errorf(phenolink.ENOTFOUND, "Account %q has not consented to research use.", userID)
 	}
@@ -489,7 +489,7 @@ func (db *DB) SetRole(ctx context.Context, userID, role string, granted bool) er
 // HasRole reports whether the user holds the role.
 func (db *DB) HasRole(ctx context.Context, userID, role string) (bool, error) {
 	var has bool
-	err := queryRow(ctx, db.read, `SELECT EXISTS (SELECT 1 FROM roles WHERE user_id = ? AND role = ?)`, userID, role).Scan(&has)
+	err := db.readQueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM roles WHERE user_id = ? AND role = ?)`, userID, role).Scan(&has)
 	if err != nil {
 		return false, fmt.Errorf("sqlite.HasRole(%q, %q): %w", userID, role, err)
 	}
@@ -518,7 +518,7 @@ func (db *DB) AuditLog(ctx context.Context, limit int) ([]phenolink.AuditEntry, 
 	if limit <= 0 {
 		return es, nil
 	}
-	rows, err := query(ctx, db.read, `SELECT id, user_id, action, detail, at FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
+	rows, err := db.readQuery(ctx, `SELECT id, user_id, action, detail, at FROM audit_log ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite.AuditLog: %w", err)
 	}

@@ -89,7 +89,7 @@ func (db *DB) CreateScan(ctx context.Context, s phenolink.Scan) (phenolink.Scan,
 
 // Scan returns one scan, or ENOTFOUND.
 func (db *DB) Scan(ctx context.Context, id int64) (phenolink.Scan, error) {
-	s, err := scanScan(queryRow(ctx, db.read, `SELECT `+scanColumns+` FROM scans WHERE id = ?`, id))
+	s, err := scanScan(db.readQueryRow(ctx, `SELECT `+scanColumns+` FROM scans WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		err = errNoScan(id)
 	}
@@ -99,11 +99,13 @@ func (db *DB) Scan(ctx context.Context, id int64) (phenolink.Scan, error) {
 	return s, nil
 }
 
-func errNoScan(id int64) error { return phenolink.Errorf(phenolink.ENOTFOUND, "No scan has id %d.", id) }
+func errNoScan(id int64) error {
+	return phenolink.Errorf(phenolink.ENOTFOUND, "No scan has id %d.", id)
+}
 
 // Scans returns every scan, newest first.
 func (db *DB) Scans(ctx context.Context) ([]phenolink.Scan, error) {
-	rows, err := query(ctx, db.read, `SELECT `+scanColumns+` FROM scans ORDER BY id DESC`)
+	rows, err := db.readQuery(ctx, `SELECT `+scanColumns+` FROM scans ORDER BY id DESC`)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite.Scans: %w", err)
 	}
@@ -160,7 +162,7 @@ func (db *DB) CompleteScan(ctx context.Context, s phenolink.Scan, results []byte
 // ScanResults returns a completed scan's encoded results, or ENOTFOUND.
 func (db *DB) ScanResults(ctx context.Context, id int64) ([]byte, error) {
 	var b []byte
-	err := queryRow(ctx, db.read, `SELECT results FROM scan_results WHERE scan_id = ?`, id).Scan(&b)
+	err := db.readQueryRow(ctx, `SELECT results FROM scan_results WHERE scan_id = ?`, id).Scan(&b)
 	if errors.Is(err, sql.ErrNoRows) {
 		err = phenolink.Errorf(phenolink.ENOTFOUND, "Scan %d has no results; it may not have finished.", id)
 	}

@@ -50,7 +50,7 @@ func sessionUserID(data []byte) (sql.NullString, error) {
 // FindCtx returns the data of an unexpired session; found is false when the
 // token is unknown or expired.
 func (db *DB) FindCtx(ctx context.Context, token string) (data []byte, found bool, err error) {
-	err = queryRow(ctx, db.read, `SELECT data FROM sessions WHERE token_hash = ? AND expiry > ?`,
+	err = db.readQueryRow(ctx, `SELECT data FROM sessions WHERE token_hash = ? AND expiry > ?`,
 		tokenHash(token), time.Now().UnixNano()).Scan(&data)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, false, nil
@@ -125,7 +125,7 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context) (int64, error) {
 // user and the user's profiles, in one query: one row per profile, the
 // session and user repeated on each, or one row with no profile.
 func (db *DB) SessionView(ctx context.Context, token string) (phenolink.SessionView, bool, error) {
-	rows, err := query(ctx, db.read, `
+	rows, err := db.readQuery(ctx, `
 		SELECT s.data, u.id IS NOT NULL, coalesce(u.id, ''), coalesce(u.first_name, ''), coalesce(u.last_name, ''),
 			coalesce(u.email, ''), u.created_at, u.updated_at,
 			p.id IS NOT NULL, coalesce(p.id, ''), coalesce(p.first_name, ''), coalesce(p.last_name, ''),

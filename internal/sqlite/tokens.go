@@ -64,7 +64,7 @@ func (db *DB) Token(ctx context.Context, userID string) (phenolink.Token, error)
 	t := phenolink.Token{UserID: userID}
 	var access, refresh []byte
 	var expiry sql.NullInt64
-	err := queryRow(ctx, db.read, `
+	err := db.readQueryRow(ctx, `
 		SELECT access_token, refresh_token, token_type, scope, expiry FROM tokens WHERE user_id = ?`, userID).
 		Scan(&access, &refresh, &t.TokenType, &t.Scope, &expiry)
 	if errors.Is(err, sql.ErrNoRows) {

@@ -125,7 +125,7 @@ func containsProfile(ps []phenolink.Profile, id string) bool {
 func (db *DB) User(ctx context.Context, id string) (phenolink.User, error) {
 	u := phenolink.User{ID: id}
 	var created, updated sql.NullInt64
-	err := queryRow(ctx, db.read, `
+	err := db.readQueryRow(ctx, `
 		SELECT first_name, last_name, email, created_at, updated_at FROM users WHERE id = ?`, id).
 		Scan(&u.FirstName, &u.LastName, &u.Email, &created, &updated)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -155,7 +155,7 @@ func (db *DB) Profiles(ctx context.Context, userID string) ([]phenolink.Profile,
 }
 
 func (db *DB) profiles(ctx context.Context, userID string) ([]phenolink.Profile, error) {
-	rows, err := query(ctx, db.read, `
+	rows, err := db.readQuery(ctx, `
 		SELECT id, first_name, last_name, is_genotyped FROM profiles WHERE user_id = ? ORDER BY id`, userID)
 	if err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (db *DB) GenomeStatus(ctx context.Context, profileID string) (phenolink.Gen
 		j                                  phenolink.Job
 		runAfter, locked, created, updated sql.NullInt64
 	)
-	err := queryRow(ctx, db.read, `
+	err := db.readQueryRow(ctx, `
 		SELECT g.profile_id IS NOT NULL, coalesce(g.source, ''), coalesce(g.build, 0), coalesce(g.chip, ''),
 			coalesce(g.marker_count, 0), coalesce(g.called, 0), coalesce(g.call_rate, 0),
 			coalesce(g.mismatches, 0), coalesce(g.imported_at, 0),
