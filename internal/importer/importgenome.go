@@ -18,6 +18,9 @@ func (im *Importer) ImportGenome(ctx context.Context, job phenolink.Job, progres
 		return "", fmt.Errorf("importer.ImportGenome(job %d): %w: %w",
 			job.ID, phenolink.Errorf(phenolink.EINVALID, "The staged genome could not be read. Upload the raw-data file again."), err)
 	}
+	// The decoded genome replaces the payload; this copy of the job no
+	// longer keeps the payload's bytes reachable while the genome is stored.
+	job.Payload = nil
 	if job.ProfileID != "" && g.Info.ProfileID != job.ProfileID {
 		return "", phenolink.Errorf(phenolink.EINVALID, "The staged genome belongs to another profile. Upload the raw-data file again.")
 	}
