@@ -70,6 +70,16 @@ func idCode(id string) uint64 {
 func zigzag(d int64) uint64   { return uint64(d<<1) ^ uint64(d>>63) }
 func unzigzag(u uint64) int64 { return int64(u>>1) ^ -int64(u&1) }
 
+// digitCount is the number of decimal digits of v.
+func digitCount(v uint64) int {
+	n := 1
+	for v >= 10 {
+		v /= 10
+		n++
+	}
+	return n
+}
+
 func uvarintLen(v uint64) int {
 	n := 1
 	for v >= 0x80 {
@@ -220,12 +230,20 @@ func (g *StagedGenome) UnmarshalBinary(data []byte) error {
 		code := r.uvarint()
 		switch code & (1<<idTagBits - 1) {
 		case idLiteral:
-			r.bytes(code >> idTagBits)
-			total += int(code >> idTagBits)
+			id := r.bytes(code >> idTagBits)
+			if len(id) == 0 || len(id) > MaxMarkerIDLength {
+				return bad
+			}
+			for _, c := range id {
+				if c <= ' ' || c > '~' {
+					return bad
+				}
+			}
+			total += len(id)
 		case idRS:
-			total += 2 + len(strconv.AppendUint(digits[:0], code>>idTagBits, 10))
+			total += 2 + digitCount(code>>idTagBits)
 		case idI:
-			total += 1 + len(strconv.AppendUint(digits[:0], code>>idTagBits, 10))
+			total += 1 + digitCount(code>>idTagBits)
 		default:
 			r.ok = false
 		}
@@ -272,7 +290,7 @@ func (g *StagedGenome) UnmarshalBinary(data []byte) error {
 	for range runs {
 		chrom := r.bytes(1)
 		length := r.uvarint()
-		if !r.ok || length == 0 || length > uint64(n-i) {
+		if !r.ok || length == 0 || length > uint64(n-i) || !Chromosome(chrom[0]).Valid() {
 			return bad
 		}
 		for end := i + int(length); i < end; i++ {
@@ -282,7 +300,9 @@ func (g *StagedGenome) UnmarshalBinary(data []byte) error {
 	if i != n {
 		return bad
 	}
-	var prev [256]int64
+	// Ids and chromosomes were checked above, so each marker passes
+	// Marker.Validate once its position is in range.
+	var prev [ChromosomeMT + 1]int64
 	for i := range markers {
 		m := &markers[i]
 		pos := prev[m.Chrom] + unzigzag(r.uvarint())
@@ -290,9 +310,6 @@ func (g *StagedGenome) UnmarshalBinary(data []byte) error {
 			return bad
 		}
 		m.Pos, prev[m.Chrom] = uint32(pos), pos
-		if m.Validate() != nil {
-			return bad
-		}
 	}
 	if len(r.b) != n {
 		return bad
