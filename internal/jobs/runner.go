@@ -129,7 +129,12 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 		}
 		return err
 	}
-	message, err := r.call(jobCtx, job, progress)
+	// The payload goes to the handler alone: job is captured by the
+	// closures above and lives until the outcome is recorded, and an
+	// import's payload is megabytes the handler is done with long before.
+	payload := job.Payload
+	job.Payload = nil
+	message, err := r.call(jobCtx, job, payload, progress)
 	stopHeartbeat()
 	if cause := context.Cause(jobCtx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		err = cause // the lease was lost while the handler finished
@@ -157,16 +162,18 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 }
 
 // call runs the handler, turning a panic into an error.
-func (r Runner) call(ctx context.Context, job phenolink.Job, progress Progress) (message string, err error) {
-	h, ok := r.Handlers[job.Kind]
+func (r Runner) call(ctx context.Context, job phenolink.Job, payload []byte, progress Progress) (message string, err error) {
+	id, kind := job.ID, job.Kind
+	h, ok := r.Handlers[kind]
 	if !ok {
-		return "", fmt.Errorf("no handler for job kind %q", job.Kind)
+		return "", fmt.Errorf("no handler for job kind %q", kind)
 	}
 	defer func() {
 		if v := recover(); v != nil {
-			err = fmt.Errorf("job %d (%s) panicked: %v\n%s", job.ID, job.Kind, v, debug.Stack())
+			err = fmt.Errorf("job %d (%s) panicked: %v\n%s", id, kind, v, debug.Stack())
 		}
 	}()
+	job.Payload = payload
 	return h(ctx, job, progress)
 }
 
