@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/sessioncodec"
 )
 
 // DB is handed to the session manager as its store.
@@ -28,11 +29,11 @@ func tokenHash(token string) []byte {
 }
 
 // sessionUserID reads the signed-in user's id (nil when signed out) out of
-// session data encoded with the session library's default codec. It fails,
+// session data encoded by package sessioncodec (gob for older sessions). It fails,
 // rather than guess, when the data cannot be decoded, because a session
 // whose user is unknown would survive DeleteUser.
 func sessionUserID(data []byte) (*string, error) {
-	_, values, err := scs.GobCodec{}.Decode(data)
+	_, values, err := sessioncodec.Codec{}.Decode(data)
 	if err != nil {
 		return nil, fmt.Errorf("decoding session data to find its user: %w", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/sessioncodec"
 )
 
 // DB is handed to the session manager as its store.
@@ -28,11 +29,12 @@ func tokenHash(token string) []byte {
 }
 
 // sessionUserID reads the signed-in user's id out of session data encoded
-// with the session library's default codec. It fails, rather than guess,
-// when the data cannot be decoded, because a session whose user is unknown
+// with the web layer's codec (package sessioncodec, which also reads the
+// gob of older sessions). It fails, rather than guess, when the data
+// cannot be decoded, because a session whose user is unknown
 // would survive DeleteUser.
 func sessionUserID(data []byte) (sql.NullString, error) {
-	_, values, err := scs.GobCodec{}.Decode(data)
+	_, values, err := sessioncodec.Codec{}.Decode(data)
 	if err != nil {
 		return sql.NullString{}, fmt.Errorf("decoding session data to find its user: %w", err)
 	}

@@ -6,9 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/alexedwards/scs/v2"
-
 	"phenolink/internal/phenolink"
+	"phenolink/internal/sessioncodec"
 )
 
 // sessionData encodes values the way the session library does by default.
@@ -21,9 +20,9 @@ func sessionData(t *testing.T, values map[string]any) []byte {
 	return b
 }
 
-// encodeSession encodes with the session library's default codec.
+// encodeSession encodes as the web layer does.
 func encodeSession(deadline time.Time, values map[string]any) ([]byte, error) {
-	return scs.GobCodec{}.Encode(deadline, values)
+	return sessioncodec.Codec{}.Encode(deadline, values)
 }
 
 func testSessions(t *testing.T, h Harness) {

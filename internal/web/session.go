@@ -8,6 +8,7 @@ import (
 	"github.com/alexedwards/scs/v2"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/sessioncodec"
 )
 
 // Session keys. The store reads keyUserID (as a string) so that deleting a
@@ -33,6 +34,7 @@ func newSessionManager(store phenolink.SessionStore, s Settings) *scs.SessionMan
 	sm := scs.New()
 	views, _ := store.(phenolink.SessionViewStore)
 	sm.Store = sessionStore{SessionStore: store, views: views}
+	sm.Codec = sessioncodec.Codec{}
 	sm.Lifetime = s.SessionLifetime
 	sm.Cookie.Name = sessionCookieName
 	sm.Cookie.HttpOnly = true
