@@ -86,7 +86,9 @@ func (db *DB) Scan(ctx context.Context, id int64) (phenolink.Scan, error) {
 	return s, nil
 }
 
-func errNoScan(id int64) error { return phenolink.Errorf(phenolink.ENOTFOUND, "No scan has id %d.", id) }
+func errNoScan(id int64) error {
+	return phenolink.Errorf(phenolink.ENOTFOUND, "No scan has id %d.", id)
+}
 
 // Scans returns every scan, newest first.
 func (db *DB) Scans(ctx context.Context) ([]phenolink.Scan, error) {
