@@ -17,10 +17,6 @@ import (
 // DB is handed to the session manager as its store.
 var _ scs.CtxStore = (*DB)(nil)
 
-// sessionUserKey is the session value under which the web layer keeps the
-// signed-in user's account id.
-const sessionUserKey = "user_id"
-
 // tokenHash is the sessions table key: a database dump leaks no usable
 // session cookie.
 func tokenHash(token string) []byte {
@@ -28,25 +24,12 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// sessionUserID reads the signed-in user's id (nil when signed out) out of
-// session data encoded by package sessioncodec (gob for older sessions). It fails,
-// rather than guess, when the data cannot be decoded, because a session
-// whose user is unknown would survive DeleteUser.
+// sessionUserID reads the signed-in user's id out of session data, nil
+// when signed out.
 func sessionUserID(data []byte) (*string, error) {
-	_, values, err := sessioncodec.Codec{}.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("decoding session data to find its user: %w", err)
-	}
-	v, ok := values[sessionUserKey]
-	if !ok {
-		return nil, nil
-	}
-	id, ok := v.(string)
-	if !ok {
-		return nil, fmt.Errorf("session value %q is a %T, want a string", sessionUserKey, v)
-	}
-	if id == "" {
-		return nil, nil
+	id, err := sessioncodec.UserID(data)
+	if err != nil || id == "" {
+		return nil, err
 	}
 	return &id, nil
 }

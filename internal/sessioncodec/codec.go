@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -109,4 +110,29 @@ func (Codec) Decode(b []byte) (time.Time, map[string]any, error) {
 		return time.Time{}, nil, errDamaged
 	}
 	return deadline, values, nil
+}
+
+// UserKey is the session value under which the web layer keeps the
+// signed-in user's account id; the stores read it to tie a session to its
+// user, so that deleting the user ends every one of their sessions.
+const UserKey = "user_id"
+
+// UserID returns the account id a session's data is signed in to, "" when
+// it is signed out. It fails, rather than guess, when the data cannot be
+// decoded, because a session whose user is unknown would survive the
+// user's deletion.
+func UserID(data []byte) (string, error) {
+	_, values, err := Codec{}.Decode(data)
+	if err != nil {
+		return "", fmt.Errorf("decoding session data to find its user: %w", err)
+	}
+	v, ok := values[UserKey]
+	if !ok {
+		return "", nil
+	}
+	id, ok := v.(string)
+	if !ok {
+		return "", fmt.Errorf("session value %q is a %T, want a string", UserKey, v)
+	}
+	return id, nil
 }

@@ -122,3 +122,21 @@ func BenchmarkDecode(b *testing.B) {
 		}
 	})
 }
+
+func TestUserID(t *testing.T) {
+	in, _ := Codec{}.Encode(time.Now(), map[string]any{UserKey: "u1", "flash": "hi"})
+	out, _ := Codec{}.Encode(time.Now(), map[string]any{"flash": "hi"})
+	odd, _ := Codec{}.Encode(time.Now(), map[string]any{UserKey: 7})
+	if id, err := UserID(in); id != "u1" || err != nil {
+		t.Errorf("signed-in UserID = %q, %v", id, err)
+	}
+	if id, err := UserID(out); id != "" || err != nil {
+		t.Errorf("signed-out UserID = %q, %v", id, err)
+	}
+	if _, err := UserID(odd); err == nil {
+		t.Error("a user id that is not a string gave no error")
+	}
+	if _, err := UserID(in[:len(in)-1]); err == nil {
+		t.Error("damaged data gave no error")
+	}
+}

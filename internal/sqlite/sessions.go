@@ -17,10 +17,6 @@ import (
 // DB is handed to the session manager as its store.
 var _ scs.CtxStore = (*DB)(nil)
 
-// sessionUserKey is the session value under which the web layer keeps the
-// signed-in user's account id.
-const sessionUserKey = "user_id"
-
 // tokenHash is the sessions table key: a database dump leaks no usable
 // session cookie.
 func tokenHash(token string) []byte {
@@ -28,25 +24,11 @@ func tokenHash(token string) []byte {
 	return h[:]
 }
 
-// sessionUserID reads the signed-in user's id out of session data encoded
-// with the web layer's codec (package sessioncodec, which also reads the
-// gob of older sessions). It fails, rather than guess, when the data
-// cannot be decoded, because a session whose user is unknown
-// would survive DeleteUser.
+// sessionUserID reads the signed-in user's id out of session data, NULL
+// when signed out.
 func sessionUserID(data []byte) (sql.NullString, error) {
-	_, values, err := sessioncodec.Codec{}.Decode(data)
-	if err != nil {
-		return sql.NullString{}, fmt.Errorf("decoding session data to find its user: %w", err)
-	}
-	v, ok := values[sessionUserKey]
-	if !ok {
-		return sql.NullString{}, nil
-	}
-	id, ok := v.(string)
-	if !ok {
-		return sql.NullString{}, fmt.Errorf("session value %q is a %T, want a string", sessionUserKey, v)
-	}
-	return sql.NullString{String: id, Valid: id != ""}, nil
+	id, err := sessioncodec.UserID(data)
+	return sql.NullString{String: id, Valid: id != ""}, err
 }
 
 // FindCtx returns the data of an unexpired session; found is false when the

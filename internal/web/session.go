@@ -14,7 +14,7 @@ import (
 // Session keys. The store reads keyUserID (as a string) so that deleting a
 // user ends every one of their sessions; the rest is opaque to it.
 const (
-	keyUserID       = "user_id"
+	keyUserID       = sessioncodec.UserKey
 	keyProfileID    = "profile_id"     // the profile the person is looking at
 	keyOAuthState   = "oauth_state"    // the state sent to /authorize/
 	keyOAuthVerify  = "oauth_verifier" // the PKCE verifier for that state
