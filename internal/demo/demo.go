@@ -179,7 +179,7 @@ func chipOf(i int) string {
 // genome is already stored keep it, so running Seed at every start adds
 // no genome the second time and a seed cut off half-way is finished by
 // the next one; consent missing or given to an older text is given again,
-// and the values are written again (the same values, so nothing changes).
+// and values are written only for participants who have none.
 func Seed(ctx context.Context, s Store, opts Options) error {
 	key, err := Key(opts)
 	if err != nil {
@@ -194,6 +194,16 @@ func Seed(ctx context.Context, s Store, opts Options) error {
 		markers[i] = phenolink.Marker{ID: m.ID, Chrom: phenolink.Chromosome(m.Chrom), Pos: m.Pos}
 	}
 	calls := make([]phenolink.Call, 0, len(key))
+	// Values are stored in one transaction, so a consenting participant
+	// with a year of birth has them all already.
+	stored, err := s.CohortValues(ctx, "date_of_birth")
+	if err != nil {
+		return fmt.Errorf("demo.Seed: %w", err)
+	}
+	seeded := make(map[string]bool, len(stored))
+	for _, v := range stored {
+		seeded[v.ProfileID] = true
+	}
 	values := make([]phenolink.PhenotypeValue, 0, 3*len(people))
 	for _, p := range people {
 		if err := seedGenome(ctx, s, p, key, markers, &calls); err != nil {
@@ -210,9 +220,15 @@ func Seed(ctx context.Context, s Store, opts Options) error {
 		default:
 			return fmt.Errorf("demo.Seed(%s): %w", p.User.ID, err)
 		}
+		if seeded[p.Profile.ID] {
+			continue
+		}
 		for id, v := range p.Phenotypes {
 			values = append(values, phenolink.PhenotypeValue{ProfileID: p.Profile.ID, PhenotypeID: id, Value: v, Source: phenolink.ValueSourceImport})
 		}
+	}
+	if len(values) == 0 {
+		return nil
 	}
 	if err := s.SavePhenotypeValues(ctx, values); err != nil {
 		return fmt.Errorf("demo.Seed: phenotype values: %w", err)

@@ -112,8 +112,21 @@ func TestSeedTwiceAddsNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	valuesBefore, err := db.PhenotypeValues(t.Context(), "demo-profile-0003")
+	if err != nil || len(valuesBefore) == 0 {
+		t.Fatalf("values after the first seed: %v, %v", valuesBefore, err)
+	}
 	if err := Seed(t.Context(), db, opts); err != nil {
 		t.Fatal(err)
+	}
+	valuesAfter, err := db.PhenotypeValues(t.Context(), "demo-profile-0003")
+	if err != nil || len(valuesAfter) != len(valuesBefore) {
+		t.Fatalf("values after the second seed: %v, %v", valuesAfter, err)
+	}
+	for i := range valuesAfter {
+		if !valuesAfter[i].UpdatedAt.Equal(valuesBefore[i].UpdatedAt) {
+			t.Errorf("the second seed wrote %s again", valuesAfter[i].PhenotypeID)
+		}
 	}
 	after, err := db.Genome(t.Context(), "demo-profile-0003")
 	if err != nil {
