@@ -7,10 +7,30 @@ import (
 	"runtime/debug"
 	"time"
 
+	"phenolink/internal/config"
 	"phenolink/internal/demo"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/ttamsim"
 )
+
+// startDemo seeds the demo in the background until ctx ends, on its own
+// connection to the database, closed afterwards so that the caches seeding
+// fills go with it. The returned channel closes when it is done.
+func startDemo(ctx context.Context, cfg *config.Config, sim *simulator, log *slog.Logger) <-chan struct{} {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		db, err := openStore(ctx, cfg, nil)
+		if err == nil {
+			err = seedDemo(ctx, db, sim, log)
+			db.Close()
+		}
+		if err != nil && ctx.Err() == nil {
+			log.Error("local demo", "err", err)
+		}
+	}()
+	return done
+}
 
 // seedDemo fills a local database behind the built-in simulator with the
 // synthetic demo cohort and its scan, and makes the simulator's accounts

@@ -88,25 +88,10 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
-	if app.sim != nil {
-		demoDone := make(chan struct{})
-		go func() {
-			defer close(demoDone)
-			err := func() error {
-				// Its own connection, closed afterwards, so the
-				// database's caches filled by seeding go with it.
-				db, err := openStore(cleanupCtx, cfg, nil)
-				if err != nil {
-					return err
-				}
-				defer db.Close()
-				return seedDemo(cleanupCtx, db, app.sim, log)
-			}()
-			if err != nil && cleanupCtx.Err() == nil {
-				log.Error("local demo", "err", err)
-			}
-		}()
-		defer func() { stopCleanup(); <-demoDone }()
+	if app.demoSim != nil {
+		demoCtx, stopDemo := context.WithCancel(context.WithoutCancel(ctx))
+		demoDone := startDemo(demoCtx, cfg, app.demoSim, log)
+		defer func() { stopDemo(); <-demoDone }()
 	}
 
 	// Jobs run beside the server; the runner is stopped after the server
@@ -150,9 +135,9 @@ type app struct {
 	runner  jobs.Runner
 	db      store
 	apiURL  string
-	// sim is the built-in simulator when a local run seeds the demo
+	// demoSim is the built-in simulator when a local run seeds the demo
 	// cohort behind it; nil otherwise.
-	sim     *simulator
+	demoSim *simulator
 	closers []func() error // closed in reverse order
 }
 
@@ -219,7 +204,7 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 		}
 		a.closers = append(a.closers, sim.close)
 		if cfg.Profile == config.Local {
-			a.sim = sim
+			a.demoSim = sim
 		}
 		settings.APIURL, settings.ClientID, settings.ClientSecret = sim.url, sim.clientID, sim.clientSecret
 		fmt.Fprintf(e.stdout, "No API_CLIENT_ID set: signing in goes to the built-in 23andMe simulator at %s\n", sim.url)
