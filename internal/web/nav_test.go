@@ -1,6 +1,7 @@
 package web
 
 import (
+	"net/http"
 	"strings"
 	"testing"
 
@@ -30,6 +31,9 @@ func TestHeaderLinksResearchForResearchersOnly(t *testing.T) {
 		}
 		if _, page := get(t, researcher, app.URL+"/"); strings.Contains(page, link) {
 			t.Error("the research link stays after the role is revoked")
+		}
+		if resp, _ := get(t, researcher, app.URL+"/research/"); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("/research/ after the role is revoked = %d, want 403", resp.StatusCode)
 		}
 	})
 }

@@ -31,7 +31,15 @@ var errNotResearcher = phenolink.Errorf(phenolink.EFORBIDDEN,
 func requireResearcher(pages *renderer, phenotypes phenolink.PhenotypeStore) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ok, err := phenotypes.HasRole(r.Context(), userFrom(r.Context()).ID, phenolink.RoleResearcher)
+			ctx := r.Context()
+			id := userFrom(ctx).ID
+			// The session's own read brought the role along when it
+			// could; ask the store only otherwise.
+			ok, known := sessionResearcher(ctx, id)
+			var err error
+			if !known {
+				ok, err = phenotypes.HasRole(ctx, id, phenolink.RoleResearcher)
+			}
 			if err != nil {
 				pages.error(w, r, err)
 				return

@@ -155,6 +155,17 @@ func forgetAccount(ctx context.Context) {
 	}
 }
 
+// sessionResearcher reports whether userID holds the researcher role as
+// this request's session read found it; known is false when the session
+// read did not bring the account along (or brought another one).
+func sessionResearcher(ctx context.Context, userID string) (researcher, known bool) {
+	a := accountFrom(ctx)
+	if a == nil || a.user == nil || a.user.ID != userID {
+		return false, false
+	}
+	return a.researcher, true
+}
+
 // isResearcher reports whether the session's read found that the
 // signed-in user holds the researcher role. It is for showing links only:
 // research pages check the role themselves.
