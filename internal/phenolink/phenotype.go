@@ -322,3 +322,22 @@ type ScanStore interface {
 	// DeleteScan removes a scan and its results.
 	DeleteScan(ctx context.Context, id int64) error
 }
+
+// MaxCohortPhenotypes bounds the phenotypes one CohortValuesOf reads.
+const MaxCohortPhenotypes = 256
+
+// CheckCohortPhenotypeIDs refuses more than MaxCohortPhenotypes ids or a
+// repeated one, as every CohortValuesOf must before reading.
+func CheckCohortPhenotypeIDs(ids []string) error {
+	if len(ids) > MaxCohortPhenotypes {
+		return Errorf(EINVALID, "At most %d phenotypes can be read at once, not %d.", MaxCohortPhenotypes, len(ids))
+	}
+	for i, id := range ids {
+		for _, o := range ids[:i] {
+			if o == id {
+				return Errorf(EINVALID, "Phenotype %q is asked for twice.", id)
+			}
+		}
+	}
+	return nil
+}

@@ -263,9 +263,6 @@ func (db *DB) cohortValues(ctx context.Context, phenotypeID string) ([]phenolink
 	return scanValues(rows)
 }
 
-// MaxCohortPhenotypes bounds the phenotypes one CohortValuesOf reads.
-const MaxCohortPhenotypes = 256
-
 // CohortValuesOf calls fn for every value of the phenotypes ids held by a
 // profile whose user currently consents, in profile id order and then
 // phenotype id order, reading only the profile id, the phenotype and the
@@ -283,24 +280,8 @@ func (db *DB) CohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 	return nil
 }
 
-// checkCohortIDs refuses more than MaxCohortPhenotypes ids or a repeated
-// one.
-func checkCohortIDs(ids []string) error {
-	if len(ids) > MaxCohortPhenotypes {
-		return phenolink.Errorf(phenolink.EINVALID, "At most %d phenotypes can be read at once, not %d.", MaxCohortPhenotypes, len(ids))
-	}
-	for i, id := range ids {
-		for _, o := range ids[:i] {
-			if o == id {
-				return phenolink.Errorf(phenolink.EINVALID, "Phenotype %q is asked for twice.", id)
-			}
-		}
-	}
-	return nil
-}
-
 func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
-	if err := checkCohortIDs(ids); err != nil {
+	if err := phenolink.CheckCohortPhenotypeIDs(ids); err != nil {
 		return err
 	}
 	if len(ids) == 0 {

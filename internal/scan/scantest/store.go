@@ -301,16 +301,15 @@ func (s *Store) CohortValuesOf(ctx context.Context, ids []string, fn func(profil
 		k                  int
 		value              float64
 	}
+	if err := phenolink.CheckCohortPhenotypeIDs(ids); err != nil {
+		return err
+	}
 	var out []entry
 	s.mu.Lock()
 	for k, id := range ids {
 		if _, ok := s.phenotypes[id]; !ok {
 			s.mu.Unlock()
 			return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", id)
-		}
-		if slices.Contains(ids[:k], id) {
-			s.mu.Unlock()
-			return phenolink.Errorf(phenolink.EINVALID, "Phenotype %q is asked for twice.", id)
 		}
 		for profile, v := range s.values[id] {
 			if _, ok := s.consent[s.profiles[profile]]; ok {
