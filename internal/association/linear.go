@@ -44,11 +44,7 @@ func linearFast(pr *prepared, t *byteTables, m *Marker, conv Convention, ws *lin
 		if len(pr.covs) == 0 {
 			// Intercept only: a missing sample takes away its count, y
 			// and y^2, which is all of its row.
-			var sy, syy float64
-			t.eachMissing(ws.words, func(i int) {
-				sy += pr.y[i]
-				syy += pr.y[i] * pr.y[i]
-			})
+			sy, syy := t.missingSums(ws.words)
 			e.xy[0] -= sy
 			e.yy -= syy
 		} else {

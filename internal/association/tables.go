@@ -25,6 +25,9 @@ type byteTables struct {
 	maleScale float64
 	nValid    int
 	recLen    int
+	// allValid is set when every sample is valid: the counts among valid
+	// samples are then those among all, and count skips half its popcounts.
+	allValid bool
 }
 
 // lowBits selects the low bit of every two-bit genotype in a word.
@@ -58,7 +61,7 @@ func newMasks(pr *prepared, xm *xModel) *byteTables {
 		// without a loop over statistics.
 		stride = 4
 	}
-	t := &byteTables{pr: pr, stats: s, stride: stride, words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid}
+	t := &byteTables{pr: pr, stats: s, stride: stride, words: (recLen + 7) / 8, recLen: recLen, nValid: pr.nValid, allValid: pr.nValid == pr.n}
 	t.valid = make([]uint64, t.words)
 	if xm != nil {
 		t.male = make([]uint64, t.words)
@@ -110,20 +113,32 @@ type genotypeCounts struct {
 	allHet, allHom2, allMiss int // among all samples, for the allele frequency
 }
 
-// count tallies classes with popcounts over the padded record words.
+// count tallies classes with popcounts over the padded record words: a
+// word's high bits are the het and hom2 calls, its low bits the hom2 and
+// missing ones, and both together the hom2 ones. Padding codes are 00
+// (homozygous allele 1), which no class here counts.
 func (t *byteTables) count(words []uint64) genotypeCounts {
-	var c genotypeCounts
-	for w, x := range words {
-		lo, hi := x&lowBits, x>>1&lowBits
-		het, hom2, miss := hi&^lo, hi&lo, lo&^hi
-		c.allHet += bits.OnesCount64(het)
-		c.allHom2 += bits.OnesCount64(hom2)
-		c.allMiss += bits.OnesCount64(miss)
-		v := t.valid[w]
-		c.het += bits.OnesCount64(het & v)
-		c.hom2 += bits.OnesCount64(hom2 & v)
-		c.miss += bits.OnesCount64(miss & v)
+	var hi, both, lo int
+	for _, x := range words {
+		l, h := x&lowBits, x>>1&lowBits
+		hi += bits.OnesCount64(h)
+		both += bits.OnesCount64(h & l)
+		lo += bits.OnesCount64(l)
 	}
+	c := genotypeCounts{allHet: hi - both, allHom2: both, allMiss: lo - both}
+	if t.allValid {
+		c.het, c.hom2, c.miss = c.allHet, c.allHom2, c.allMiss
+		return c
+	}
+	hi, both, lo = 0, 0, 0
+	for w, x := range words {
+		v := t.valid[w]
+		l, h := x&lowBits&v, x>>1&lowBits&v
+		hi += bits.OnesCount64(h)
+		both += bits.OnesCount64(h & l)
+		lo += bits.OnesCount64(l)
+	}
+	c.het, c.hom2, c.miss = hi-both, both, lo-both
 	return c
 }
 
@@ -307,6 +322,23 @@ func loadWords(rec []byte, words []uint64, pad []byte) {
 	for w := range words {
 		words[w] = binary.LittleEndian.Uint64(pad[8*w:])
 	}
+}
+
+// missingSums returns the sum of the centred phenotype and of its square
+// over the valid samples whose call is missing: all an intercept-only model
+// needs to drop them. It is eachMissing without a call per sample.
+func (t *byteTables) missingSums(words []uint64) (sy, syy float64) {
+	y := t.pr.y
+	for w, x := range words {
+		m := x & lowBits &^ (x >> 1) & t.valid[w]
+		for m != 0 {
+			v := y[w*32+bits.TrailingZeros64(m)/2]
+			sy += v
+			syy += v * v
+			m &= m - 1
+		}
+	}
+	return sy, syy
 }
 
 // eachMissing calls f with the index of every valid sample whose call is
