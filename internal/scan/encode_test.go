@@ -3,8 +3,11 @@ package scan
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -97,6 +100,33 @@ func TestTopHits(t *testing.T) {
 	}
 	if len(r.TopHits(10)) != 3 || r.TopHits(0) != nil {
 		t.Error("TopHits does not bound n")
+	}
+}
+
+// TestTopHitsMatchesASortedScan checks the selection against sorting the
+// whole scan by p, ties in index order, on results with many tied p-values.
+func TestTopHitsMatchesASortedScan(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	r := make(Results, 5000)
+	for i := range r {
+		r[i].Marker.ID = fmt.Sprintf("rs%d", i)
+		r[i].Log10P = float64(rng.IntN(300)) / 10
+	}
+	idx := make([]int, len(r))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return -cmpLog10P(r[a].Log10P, r[b].Log10P) })
+	for _, n := range []int{1, 2, 20, 299, len(r), len(r) + 5} {
+		top := r.TopHits(n)
+		if len(top) != min(n, len(r)) {
+			t.Fatalf("TopHits(%d) gave %d results", n, len(top))
+		}
+		for k, h := range top {
+			if want := r[idx[k]].Marker.ID; h.Marker.ID != want {
+				t.Fatalf("TopHits(%d)[%d] = %s (-log10 p %g), want %s (%g)", n, k, h.Marker.ID, h.Log10P, want, r[idx[k]].Log10P)
+			}
+		}
 	}
 }
 

@@ -37,14 +37,31 @@ func (r Results) TopHits(n int) []Result {
 	if n <= 0 {
 		return nil
 	}
-	idx := make([]int, len(r))
-	for i := range idx {
-		idx[i] = i
+	// Keep the best n seen so far, best first: a scan has hundreds of
+	// thousands of results and a page wants a few, so most results cost one
+	// comparison with the worst kept, where sorting them all cost a stable
+	// sort of the whole scan on every view.
+	top := make([]int, 0, min(n, len(r)))
+	for i := range r {
+		v := r[i].Log10P
+		if len(top) == n && !(v > r[top[n-1]].Log10P) {
+			continue
+		}
+		// After every kept result at least as small in p: ties keep index
+		// order.
+		at := len(top)
+		for at > 0 && v > r[top[at-1]].Log10P {
+			at--
+		}
+		if len(top) < n {
+			top = append(top, 0)
+		}
+		copy(top[at+1:], top[at:len(top)-1])
+		top[at] = i
 	}
-	slices.SortStableFunc(idx, func(a, b int) int { return -cmpLog10P(r[a].Log10P, r[b].Log10P) })
-	out := make([]Result, 0, min(n, len(r)))
-	for _, i := range idx[:min(n, len(r))] {
-		out = append(out, r[i])
+	out := make([]Result, len(top))
+	for k, i := range top {
+		out[k] = r[i]
 	}
 	return out
 }
