@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -60,7 +59,7 @@ func scanResults(r *http.Request, scans phenolink.ScanStore, id int64) (scan.Res
 }
 
 // handleScan shows a scan's progress, or its plots and top hits.
-func handleScan(pages *renderer, phenotypes phenolink.PhenotypeStore, scans phenolink.ScanStore, jobs phenolink.JobQueue) http.Handler {
+func handleScan(pages *renderer, phenotypes phenolink.PhenotypeStore, scans phenolink.ScanStore, jobs phenolink.JobQueue, views *scanViews) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		s, err := scanFromPath(r, scans)
@@ -79,12 +78,12 @@ func handleScan(pages *renderer, phenotypes phenolink.PhenotypeStore, scans phen
 		}
 		p.Percent = int(p.Job.Progress * 100)
 		if p.Done {
-			results, err := scanResults(r, scans, s.ID)
+			v, err := views.view(ctx, s)
 			if err != nil {
 				pages.error(w, r, err)
 				return
 			}
-			for _, h := range results.TopHits(scanTopHits) {
+			for _, h := range v.top {
 				p.TopHits = append(p.TopHits, scanHit{
 					Result:     h,
 					ResultsURL: "/results/?" + url.Values{"snps": {h.Marker.ID}, "phenotypes": {s.PhenotypeID}}.Encode(),
@@ -126,37 +125,28 @@ func handleScanStatus(pages *renderer, scans phenolink.ScanStore, jobs phenolink
 	})
 }
 
-// scanPlot draws one of a scan's plots.
-type scanPlot func(w io.Writer, r scan.Results) error
+// scanManhattan and scanQQ pick a plot out of a scan's view.
+func scanManhattan(v *scanView) []byte { return v.manhattan }
+func scanQQ(v *scanView) []byte        { return v.qq }
 
-func scanManhattan(w io.Writer, r scan.Results) error {
-	return scan.ManhattanPNG(w, r, manhattanWidth, manhattanHeight)
-}
-
-func scanQQ(w io.Writer, r scan.Results) error { return scan.QQPNG(w, r, qqSide, qqSide) }
-
-// handleScanPlot serves a completed scan's plot as a PNG. A scan's results
-// never change, so the image is cached privately.
-func handleScanPlot(pages *renderer, scans phenolink.ScanStore, draw scanPlot) http.Handler {
+// handleScanPlot serves a completed scan's plot as a PNG, drawn once per
+// scan (see scanViews). A scan's results never change, so the browser may
+// keep the image privately.
+func handleScanPlot(pages *renderer, scans phenolink.ScanStore, views *scanViews, plot func(*scanView) []byte) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s, err := scanFromPath(r, scans)
 		if err != nil {
 			pages.error(w, r, err)
 			return
 		}
-		results, err := scanResults(r, scans, s.ID)
+		v, err := views.view(r.Context(), s)
 		if err != nil {
 			pages.error(w, r, err)
 			return
 		}
-		var buf bytes.Buffer
-		if err := draw(&buf, results); err != nil {
-			pages.error(w, r, fmt.Errorf("draw scan %d: %w", s.ID, err))
-			return
-		}
 		w.Header().Set("Content-Type", "image/png")
 		w.Header().Set("Cache-Control", "private, max-age=86400")
-		_, _ = buf.WriteTo(w)
+		_, _ = w.Write(plot(v))
 	})
 }
 
