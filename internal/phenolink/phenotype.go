@@ -241,8 +241,11 @@ type IndexedMarker struct {
 }
 
 // MarkerCallReader reads a few markers of every stored record without
-// loading whole records, for the per-SNP results page.
+// loading whole records, for the per-SNP results page, and the counters
+// that tell the page whether what it read before is still current (those
+// of the phenotype values too: the page's stores are one database).
 type MarkerCallReader interface {
+	GenerationReader
 	// FindMarkers returns the index entries of the ids that are in the
 	// index, in the order of ids; unknown ids are left out.
 	FindMarkers(ctx context.Context, ids []string) ([]IndexedMarker, error)

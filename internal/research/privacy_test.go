@@ -207,9 +207,7 @@ func TestConsentWithdrawal(t *testing.T) {
 	before := onlyTable(t, results(t, s.service(5), []string{"rs1"}, "height_mm"))
 
 	withdrawn := s.group(t, "rs1", "AA", "height_mm", 1000, 1001, 1002, 1003, 1004, 1005)
-	for _, p := range withdrawn {
-		s.withdrawn[p] = true
-	}
+	s.withdraw(false, withdrawn...)
 	noGenome := s.group(t, "rs1", "AG", "height_mm", 2000, 2001, 2002, 2003, 2004)
 	s.remove(noGenome...)
 	for _, p := range noGenome {
@@ -225,9 +223,7 @@ func TestConsentWithdrawal(t *testing.T) {
 		t.Errorf("with excluded profiles: %+v %+v\nwithout them: %+v %+v", after, after.Test, before, before.Test)
 	}
 	// Renewed consent counts again.
-	for _, p := range withdrawn {
-		delete(s.withdrawn, p)
-	}
+	s.withdraw(true, withdrawn...)
 	again := onlyTable(t, results(t, s.service(5), []string{"rs1"}, "height_mm"))
 	if again.N != before.N+6 {
 		t.Errorf("after consenting again N = %d, want %d", again.N, before.N+6)

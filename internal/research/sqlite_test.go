@@ -90,7 +90,7 @@ func TestResultsOnSQLite(t *testing.T) {
 		if err := db.WithdrawConsent(ctx, fmt.Sprintf("u%03d", i)); err != nil {
 			t.Fatal(err)
 		}
-		mem.withdrawn[fmt.Sprintf("p%03d", i)] = true
+		mem.withdraw(false, fmt.Sprintf("p%03d", i))
 	}
 	compare("after withdrawals")
 	if after := results(t, onDB, snps).Tables[0].N; after != before-4 {

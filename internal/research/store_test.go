@@ -26,6 +26,7 @@ type memStore struct {
 	index     []phenolink.Marker
 	genomes   map[string][]phenolink.Call
 	nextID    int
+	gens      phenolink.Generations // moved by every change below
 }
 
 func newMemStore() *memStore {
@@ -159,6 +160,12 @@ func (s *memStore) FindMarkers(ctx context.Context, ids []string) ([]phenolink.I
 	return out, nil
 }
 
+func (s *memStore) Generations(ctx context.Context) (phenolink.Generations, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.gens, nil
+}
+
 func (s *memStore) CallsAt(ctx context.Context, positions []int, fn func(profileID string, calls []phenolink.Call) error) error {
 	ids := make([]string, 0, len(s.genomes))
 	for id := range s.genomes {
@@ -225,6 +232,32 @@ func (s *memStore) setCall(t testing.TB, profile, markerID, call string) {
 	}
 	rec[pos] = c
 	s.genomes[profile] = rec
+	s.moved(true, false)
+}
+
+// moved moves the change counters of genomes, values or both.
+func (s *memStore) moved(genomes, cohort bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if genomes {
+		s.gens.Genomes++
+	}
+	if cohort {
+		s.gens.Cohort++
+	}
+}
+
+// withdraw withdraws the consent of the profiles' users (consenting again
+// when consents is true).
+func (s *memStore) withdraw(consents bool, profiles ...string) {
+	for _, p := range profiles {
+		if consents {
+			delete(s.withdrawn, p)
+		} else {
+			s.withdrawn[p] = true
+		}
+	}
+	s.moved(false, true)
 }
 
 func (s *memStore) setValue(profile, phenotype string, v float64) {
@@ -234,6 +267,7 @@ func (s *memStore) setValue(profile, phenotype string, v float64) {
 	s.values[phenotype][profile] = v
 	delete(s.sorted, phenotype)
 	clear(s.merged)
+	s.moved(false, true)
 }
 
 // remove deletes a profile's genome and values, as if it never existed.
@@ -246,6 +280,7 @@ func (s *memStore) remove(profiles ...string) {
 		clear(s.sorted)
 		clear(s.merged)
 	}
+	s.moved(true, true)
 }
 
 func (s *memStore) service(k int) *Service {

@@ -96,6 +96,7 @@ func Run(t *testing.T, h Harness) {
 		{"Scans", testScans},
 		{"ScanRefused", testScanRefused},
 		{"CallsAt", testCallsAt},
+		{"Generations", testGenerations},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -143,9 +144,9 @@ func personalTables() []string {
 	return []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs", "phenotype_values", "consents", "roles"}
 }
 
-// sharedTables lists the tables of reference data that belong to no one:
-// the marker index and the phenotype catalog.
-func sharedTables() []string { return []string{"marker_blocks", "phenotypes"} }
+// sharedTables lists the tables that belong to no one: the marker index,
+// the phenotype catalog and the change counters of the results page.
+func sharedTables() []string { return []string{"marker_blocks", "phenotypes", "generations"} }
 
 // researchTables lists the researchers' records of what they ran and
 // exported. They hold no participant data and name a researcher only by
