@@ -222,9 +222,9 @@ func (c *pageCohort) fillProfiles(ctx context.Context, s pageStore, filler pheno
 }
 
 // benchmarkPage measures the page on svc, after checking once that it
-// gives every table and tests every one; then, apart, the store's two
-// reads the page makes: every phenotype's values (one CohortValuesOf),
-// and the calls.
+// gives every table and tests every one, cold, warm and with one new
+// marker; then, apart, the store's two reads a cold page makes: every
+// phenotype's values (one CohortValuesOf), and the calls.
 func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
 	ctx := context.Background()
 	snps := c.snpIDs()
@@ -240,16 +240,39 @@ func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
 			b.Fatalf("%s x %s: N %d, test %+v, note %q; want a test over most people", t.Marker.ID, t.Phenotype.ID, t.N, t.Test, t.Note)
 		}
 	}
-	b.Run("part=page", func(b *testing.B) {
-		b.ReportAllocs()
-		before := cpuTime(b)
-		for b.Loop() {
-			if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
-				b.Fatal(err)
+	markers, err := svc.Markers.FindMarkers(ctx, snps)
+	if err != nil {
+		b.Fatal(err)
+	}
+	var positions []int
+	for _, m := range markers {
+		positions = append(positions, m.Index)
+	}
+	// The page as the cache leaves it: cold, every read made again; warm,
+	// a repeated page; and with one marker not asked for before, the
+	// other four kept.
+	for _, part := range []struct {
+		name   string
+		forget func(i int)
+	}{
+		{"page-cold", func(int) { svc.cache.forget() }},
+		{"page", func(int) {}},
+		{"page-new-snp", func(i int) { svc.cache.forgetCalls(positions[i%len(positions)]) }},
+	} {
+		b.Run("part="+part.name, func(b *testing.B) {
+			b.ReportAllocs()
+			before := cpuTime(b)
+			i := 0
+			for b.Loop() {
+				part.forget(i)
+				i++
+				if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
+					b.Fatal(err)
+				}
 			}
-		}
-		b.ReportMetric(float64((cpuTime(b)-before).Microseconds())/1000/float64(b.N), "cpu-ms/op")
-	})
+			b.ReportMetric(float64((cpuTime(b)-before).Microseconds())/1000/float64(b.N), "cpu-ms/op")
+		})
+	}
 	b.Run("part=values", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -266,14 +289,6 @@ func benchmarkPage(b *testing.B, svc *Service, c *pageCohort) {
 			}
 		}
 	})
-	markers, err := svc.Markers.FindMarkers(ctx, snps)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var positions []int
-	for _, m := range markers {
-		positions = append(positions, m.Index)
-	}
 	b.Run("part=calls", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
@@ -385,4 +400,25 @@ func cpuTime(tb testing.TB) time.Duration {
 		tb.Fatal(err)
 	}
 	return time.Duration(u.Utime.Nano() + u.Stime.Nano())
+}
+
+// forget empties the cache, as a new Service has it.
+func (c *pageCache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.values = valuesCache{}
+	c.calls = callsCache{}
+}
+
+// forgetCalls drops the calls kept at position, as if no page had asked
+// for that marker.
+func (c *pageCache) forgetCalls(position int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	cc := &c.calls
+	if e, ok := cc.entries[position]; ok {
+		cc.lru.Remove(e)
+		delete(cc.entries, position)
+		cc.bytes -= len(e.Value.(*callsEntry).calls) + callsEntryOverhead
+	}
 }

@@ -286,3 +286,23 @@ func TestAllPhenotypes(t *testing.T) {
 		t.Errorf("k %d, phenotypes %q; want 5, height_mm and sleep_hours", r.MinGroupSize, got)
 	}
 }
+
+// TestWithdrawalAfterCachedPage checks that a page served by a Service
+// that keeps what earlier pages read leaves out people who withdrew since:
+// the withdrawal moves the cohort count and the next page reads again.
+func TestWithdrawalAfterCachedPage(t *testing.T) {
+	s := heightCohort(t)
+	leaving := s.group(t, "rs1", "AA", "height_mm", 1000, 1001, 1002, 1003, 1004, 1005)
+	svc := s.service(5)
+	first := onlyTable(t, results(t, svc, []string{"rs1"}, "height_mm"))
+	if again := onlyTable(t, results(t, svc, []string{"rs1"}, "height_mm")); again.N != first.N || !sameTest(again.Test, first.Test) {
+		t.Fatalf("the repeated page %+v differs from the first %+v", again, first)
+	}
+	s.withdraw(false, leaving...)
+	after := onlyTable(t, results(t, svc, []string{"rs1"}, "height_mm"))
+	fresh := onlyTable(t, results(t, s.service(5), []string{"rs1"}, "height_mm"))
+	if after.N != first.N-len(leaving) || !slices.Equal(after.Groups, fresh.Groups) || !sameTest(after.Test, fresh.Test) {
+		t.Errorf("after the withdrawal the page shows %+v %+v; want N %d, as a new Service shows: %+v %+v",
+			after, after.Test, first.N-len(leaving), fresh, fresh.Test)
+	}
+}

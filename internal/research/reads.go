@@ -10,32 +10,30 @@ import (
 	"phenolink/internal/phenolink"
 )
 
-// records are the markers' calls of every stored record, in the order
-// CallsAt gave them (profile id order): record i's call at marker j is
-// calls[i*markers+j].
-type records struct {
-	ids   []string
-	calls []phenolink.Call
-}
-
-// read reads every phenotype's consenting values, as cohorts numbering
-// the profiles ids (see readValues), and, when there are markers, their
-// calls in every stored record: two reads, run at once, each a query that
-// keeps a database busy while the page waits.
-func (s *Service) read(ctx context.Context, phenotypes []phenolink.Phenotype, markers []phenolink.IndexedMarker) ([]cohort, []string, *records, error) {
+// read reads every phenotype's consenting values, as cohorts (see
+// readValues), and, when there are markers, their calls in every stored
+// record laid out by the cohorts' rows (see callRows): each
+// from the cache where it is current for gens, and what is not read by
+// two reads at once, each a query that keeps a database busy while the
+// page waits.
+func (s *Service) read(ctx context.Context, gens phenolink.Generations, phenotypes []phenolink.Phenotype, markers []phenolink.IndexedMarker) ([]cohort, []phenolink.Call, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	recs := &records{}
+	var byMarker []markerCalls
 	var callsErr error
 	var wg sync.WaitGroup
 	if len(markers) > 0 {
+		positions := make([]int, len(markers))
+		for j, mk := range markers {
+			positions[j] = mk.Index
+		}
 		wg.Go(func() {
-			if callsErr = s.readCalls(ctx, markers, recs); callsErr != nil {
+			if byMarker, callsErr = s.cachedCalls(ctx, gens.Genomes, positions); callsErr != nil {
 				cancel()
 			}
 		})
 	}
-	cohorts, ids, err := s.readValues(ctx, phenotypes)
+	cohorts, ids, err := s.cohorts(ctx, gens.Cohort, phenotypes)
 	if err != nil {
 		cancel()
 	}
@@ -44,13 +42,30 @@ func (s *Service) read(ctx context.Context, phenotypes []phenolink.Phenotype, ma
 	// (a cancellation), is the page's.
 	switch {
 	case err != nil && callsErr != nil && errors.Is(err, context.Canceled):
-		return nil, nil, nil, callsErr
+		return nil, nil, callsErr
 	case err != nil:
-		return nil, nil, nil, err
+		return nil, nil, err
 	case callsErr != nil:
-		return nil, nil, nil, callsErr
+		return nil, nil, callsErr
 	}
-	return cohorts, ids, recs, nil
+	return cohorts, callRows(ids, byMarker), nil
+}
+
+// cohorts returns the phenotypes' consenting values as readValues does,
+// from every catalog phenotype's values kept for the cohort count gen, or
+// read for these phenotypes alone when those cannot hold them (a phenotype
+// added to the catalog since, or a catalog too large for one read).
+func (s *Service) cohorts(ctx context.Context, gen int64, phenotypes []phenolink.Phenotype) ([]cohort, []string, error) {
+	all, err := s.cachedValues(ctx, gen)
+	if err != nil {
+		return nil, nil, err
+	}
+	if all != nil {
+		if cohorts, ok := all.pick(phenotypes); ok {
+			return cohorts, all.ids, nil
+		}
+	}
+	return s.readValues(ctx, phenotypes)
 }
 
 // readValues reads the phenotypes' consenting values in one
@@ -87,46 +102,77 @@ func (s *Service) readValues(ctx context.Context, phenotypes []phenolink.Phenoty
 		return nil
 	})
 	if err != nil {
-		return nil, nil, fmt.Errorf("research.Results: reading the values of %q: %w", pids, err)
+		return nil, nil, fmt.Errorf("research.Results: reading the values of %d phenotypes: %w", len(pids), err)
 	}
 	return cohorts, ids, nil
 }
 
-// readCalls reads the markers' calls of every stored record into recs.
-func (s *Service) readCalls(ctx context.Context, markers []phenolink.IndexedMarker, recs *records) error {
-	positions := make([]int, len(markers))
-	for j, mk := range markers {
-		positions[j] = mk.Index
-	}
+// readCalls reads the calls at positions in every stored record in one
+// CallsAt, each position's as a column.
+func (s *Service) readCalls(ctx context.Context, positions []int) (*callsRead, error) {
+	r := &callsRead{calls: make(map[int][]phenolink.Call, len(positions))}
+	cols := make([][]phenolink.Call, len(positions))
 	err := s.Markers.CallsAt(ctx, positions, func(profileID string, got []phenolink.Call) error {
-		recs.ids = append(recs.ids, profileID)
-		recs.calls = append(recs.calls, got...)
+		if n := len(r.ids); n > 0 && profileID <= r.ids[n-1] {
+			return fmt.Errorf("the records are not in profile id order (%q after %q)", profileID, r.ids[n-1])
+		}
+		if len(got) != len(positions) {
+			return fmt.Errorf("%d calls of record %q for %d positions", len(got), profileID, len(positions))
+		}
+		r.ids = append(r.ids, profileID)
+		for j, c := range got {
+			cols[j] = append(cols[j], c)
+		}
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("research.Results: reading calls: %w", err)
+		return nil, fmt.Errorf("research.Results: reading calls: %w", err)
 	}
-	return nil
+	for j, p := range positions {
+		r.calls[p] = slices.Clip(cols[j])
+	}
+	return r, nil
 }
 
-// rows returns the calls of the profiles ids (sorted), row r's call at
-// marker j at [r*markers+j]; a profile without a stored record keeps
-// NotOnChip, the zero Call. Records come in profile id order, so each is
-// usually the row after the last one found; a binary search finds any
-// other.
-func (recs *records) rows(ids []string, markers int) []phenolink.Call {
-	calls := make([]phenolink.Call, len(ids)*markers)
-	next := 0
-	for i, id := range recs.ids {
-		r := next
-		if r >= len(ids) || ids[r] != id {
-			var found bool
-			if r, found = slices.BinarySearch(ids, id); !found {
-				continue
+// callRows lays the markers' calls out by the rows of ids (sorted): row
+// r's call at marker j at [r*len(markers)+j]; a profile without a stored
+// record keeps NotOnChip, the zero Call. Markers usually share their
+// records' ids, which are then matched to the rows once.
+func callRows(ids []string, markers []markerCalls) []phenolink.Call {
+	calls := make([]phenolink.Call, len(ids)*len(markers))
+	var rows []int
+	for j, m := range markers {
+		if j == 0 || !sameSlice(m.ids, markers[j-1].ids) {
+			rows = recordRows(m.ids, ids)
+		}
+		for i, r := range rows {
+			if r >= 0 {
+				calls[r*len(markers)+j] = m.calls[i]
 			}
 		}
-		copy(calls[r*markers:(r+1)*markers], recs.calls[i*markers:(i+1)*markers])
-		next = r + 1
 	}
 	return calls
+}
+
+// recordRows returns each record's row in ids, or -1 for a profile not
+// there; records and ids are both in profile id order, so one pass over
+// both matches them.
+func recordRows(records, ids []string) []int {
+	rows := make([]int, len(records))
+	r := 0
+	for i, id := range records {
+		for r < len(ids) && ids[r] < id {
+			r++
+		}
+		rows[i] = -1
+		if r < len(ids) && ids[r] == id {
+			rows[i] = r
+		}
+	}
+	return rows
+}
+
+// sameSlice reports whether a and b are the same slice, not just equal.
+func sameSlice(a, b []string) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }

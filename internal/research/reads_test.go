@@ -3,6 +3,7 @@ package research
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -76,6 +77,9 @@ func TestResultsReportReadErrors(t *testing.T) {
 		mem.setValue(id, "chronotype", 1)
 	}
 	diskGone := errors.New("disk gone")
+	// The page reads every catalog phenotype's values at once, to keep
+	// them for the next pages.
+	catalog := len(mem.catalog)
 	tests := []struct {
 		name  string
 		store *failingStore
@@ -83,10 +87,10 @@ func TestResultsReportReadErrors(t *testing.T) {
 		says  string // what its message must say
 	}{
 		{"calls", &failingStore{memStore: mem, callsErr: diskGone}, diskGone, "reading calls"},
-		{"values", &failingStore{memStore: mem, valuesErr: diskGone}, diskGone, `reading the values of ["height_mm" "chronotype"]`},
+		{"values", &failingStore{memStore: mem, valuesErr: diskGone}, diskGone, fmt.Sprintf("reading the values of %d phenotypes", catalog)},
 		{"order", &failingStore{memStore: mem, reverse: true}, nil, `not in profile id order`},
 		{"twice", &failingStore{memStore: mem, twice: true}, nil, `two values of`},
-		{"place", &failingStore{memStore: mem, badPlace: true}, nil, `when 2 were asked for`},
+		{"place", &failingStore{memStore: mem, badPlace: true}, nil, fmt.Sprintf("when %d were asked for", catalog)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

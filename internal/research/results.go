@@ -13,13 +13,21 @@ import (
 // MaxPhenotypes bounds the phenotypes one request names.
 const MaxPhenotypes = 64
 
-// Service computes per-SNP results from the stores.
+// Service computes per-SNP results from the stores. It keeps what it read
+// for the next pages (see pageCache), so one Service serves every request
+// and is not copied; Markers and Phenotypes must be the same database,
+// whose change counters Markers reads.
 type Service struct {
 	Markers    phenolink.MarkerCallReader
 	Phenotypes phenolink.PhenotypeStore
 	// MinGroupSize is k; zero means DefaultMinGroupSize. Below 2 is refused:
 	// a group of one would show a person's own value.
 	MinGroupSize int
+	// CallsCacheBytes bounds the markers' calls kept between pages; zero
+	// means DefaultCallsCacheBytes, and a negative value keeps none.
+	CallsCacheBytes int
+
+	cache pageCache
 }
 
 // cohort is one phenotype's consenting people with a value, in profile id
@@ -44,6 +52,12 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 	if err != nil {
 		return nil, err
 	}
+	// The counts come first: whatever is read after them, from the stores
+	// or from other pages' reads, is at least as new as they are.
+	gens, err := s.Markers.Generations(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: reading the change counters: %w", err)
+	}
 	phenotypes, err := s.phenotypes(ctx, phenotypeIDs)
 	if err != nil {
 		return nil, err
@@ -53,7 +67,7 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
 	}
 	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
-	cohorts, ids, records, err := s.read(ctx, phenotypes, markers)
+	cohorts, calls, err := s.read(ctx, gens, phenotypes, markers)
 	if err != nil {
 		return nil, err
 	}
@@ -64,7 +78,6 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 	if len(markers) == 0 || len(cohorts) == 0 {
 		return report, nil
 	}
-	calls := records.rows(ids, len(markers))
 	byPhenotype, err := allTables(ctx, cohorts, markers, calls, k)
 	if err != nil {
 		return nil, err

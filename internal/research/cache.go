@@ -1,0 +1,302 @@
+package research
+
+import (
+	"container/list"
+	"context"
+	"slices"
+	"sync"
+
+	"phenolink/internal/phenolink"
+)
+
+// DefaultCallsCacheBytes bounds the calls a Service keeps, which cost a
+// byte per stored record and marker: 16 MiB holds about 1,600 markers of
+// 10,000 records, or 160 of 100,000.
+const DefaultCallsCacheBytes = 16 << 20
+
+// callsEntryOverhead is what a cached marker costs besides its calls: its
+// list element, map entry and slice header, roughly.
+const callsEntryOverhead = 128
+
+// pageCache keeps what pages read from the stores, so that repeated and
+// overlapping pages do not read it again: every catalog phenotype's
+// consenting values, and each marker's calls in every stored record, the
+// least recently used markers dropped past the byte budget. Each half is
+// tagged with the change count (phenolink.Generations) read before it was
+// read, so it is at least as new as that count, and is dropped as soon as
+// a request reads a newer count. A read another page has under way is
+// waited for rather than repeated.
+type pageCache struct {
+	mu     sync.Mutex
+	values valuesCache
+	calls  callsCache
+}
+
+// valuesCache holds every catalog phenotype's consenting values.
+type valuesCache struct {
+	gen     int64         // the newest cohort count a request has read
+	have    *cohortValues // read after gen was read; nil until then
+	loading *valuesLoad   // a read started after gen was read, or nil
+}
+
+// cohortValues are every catalog phenotype's consenting values, numbered
+// as readValues numbers them.
+type cohortValues struct {
+	ids         []string          // every consenting profile with a value, in order
+	byPhenotype map[string]cohort // by phenotype id; rows index ids
+}
+
+// valuesLoad is a read of the values under way; got and err are set
+// before done is closed.
+type valuesLoad struct {
+	done chan struct{}
+	got  *cohortValues // nil when the catalog is too large for one read
+	err  error
+}
+
+// callsCache holds markers' calls in every stored record.
+type callsCache struct {
+	gen     int64                 // the newest genome count a request has read
+	ids     []string              // the records' profile ids, once a read since gen gave them
+	entries map[int]*list.Element // by index position; values are *callsEntry
+	lru     list.List             // most recently used first
+	bytes   int
+	loading map[int]*callsLoad // reads started after gen was read, by position
+}
+
+// callsEntry is one marker's calls: calls[i] is that of the record of
+// callsCache.ids[i].
+type callsEntry struct {
+	position int
+	calls    []phenolink.Call
+}
+
+// callsLoad is a read of some markers' calls under way; got and err are
+// set before done is closed.
+type callsLoad struct {
+	done chan struct{}
+	got  *callsRead
+	err  error
+}
+
+// callsRead is what one CallsAt gave: the records' profile ids in order,
+// and each position's calls, calls[p][i] that of record ids[i].
+type callsRead struct {
+	ids   []string
+	calls map[int][]phenolink.Call
+}
+
+// markerCalls are one marker's calls and the records they are of.
+type markerCalls struct {
+	ids   []string
+	calls []phenolink.Call
+}
+
+// cachedValues returns every catalog phenotype's consenting values, read
+// no earlier than the cohort count gen was; nil (and no error) when the
+// catalog is too large to read at once.
+func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, error) {
+	c := &s.cache
+	for {
+		c.mu.Lock()
+		v := &c.values
+		if gen > v.gen {
+			v.gen, v.have, v.loading = gen, nil, nil
+		}
+		if v.have != nil {
+			have := v.have
+			c.mu.Unlock()
+			return have, nil
+		}
+		l := v.loading
+		if l == nil {
+			l = &valuesLoad{done: make(chan struct{})}
+			v.loading = l
+			at := v.gen
+			c.mu.Unlock()
+			l.got, l.err = s.loadValues(ctx)
+			c.mu.Lock()
+			if v.loading == l {
+				v.loading = nil
+			}
+			// A newer count read meanwhile may have changed what this
+			// read saw: give it to this page, keep it for none.
+			if l.err == nil && v.gen == at {
+				v.have = l.got
+			}
+			c.mu.Unlock()
+			close(l.done)
+			return l.got, l.err
+		}
+		c.mu.Unlock()
+		select {
+		case <-l.done:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+		if l.err == nil {
+			return l.got, nil
+		}
+		// That read failed, perhaps because its own page was cancelled:
+		// this page reads for itself.
+	}
+}
+
+// loadValues reads every catalog phenotype's consenting values in one
+// CohortValuesOf; nil when the catalog is too large for one.
+func (s *Service) loadValues(ctx context.Context) (*cohortValues, error) {
+	catalog, err := s.Phenotypes.Phenotypes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(catalog) > phenolink.MaxCohortPhenotypes {
+		return nil, nil
+	}
+	cohorts, ids, err := s.readValues(ctx, catalog)
+	if err != nil {
+		return nil, err
+	}
+	all := &cohortValues{ids: ids, byPhenotype: make(map[string]cohort, len(cohorts))}
+	for _, c := range cohorts {
+		all.byPhenotype[c.phenotype.ID] = c
+	}
+	return all, nil
+}
+
+// pick returns the cohorts of phenotypes, sharing all's values; false when
+// one of them was not in the catalog when all was read.
+func (all *cohortValues) pick(phenotypes []phenolink.Phenotype) ([]cohort, bool) {
+	out := make([]cohort, len(phenotypes))
+	for k, p := range phenotypes {
+		c, ok := all.byPhenotype[p.ID]
+		if !ok {
+			return nil, false
+		}
+		c.phenotype = p // the catalog entry as this page read it
+		out[k] = c
+	}
+	return out, true
+}
+
+// cachedCalls returns the calls in every stored record at each of
+// positions, read no earlier than the genome count gen was: from the
+// cache, from reads other pages have under way, and, for the rest, from
+// one CallsAt.
+func (s *Service) cachedCalls(ctx context.Context, gen int64, positions []int) ([]markerCalls, error) {
+	out := make([]markerCalls, len(positions))
+	got := make([]bool, len(positions))
+	c := &s.cache
+	for {
+		from := map[int]*callsLoad{} // the read each missing position comes from
+		var mine []int
+		c.mu.Lock()
+		cc := &c.calls
+		if cc.entries == nil || gen > cc.gen {
+			cc.reset(gen)
+		}
+		for j, p := range positions {
+			if got[j] {
+				continue
+			}
+			if e, ok := cc.entries[p]; ok {
+				cc.lru.MoveToFront(e)
+				out[j], got[j] = markerCalls{cc.ids, e.Value.(*callsEntry).calls}, true
+				continue
+			}
+			if _, seen := from[p]; seen {
+				continue
+			}
+			if l := cc.loading[p]; l != nil {
+				from[p] = l
+				continue
+			}
+			mine = append(mine, p)
+			from[p] = nil // this page's read, made below
+		}
+		if len(mine) > 0 {
+			l := &callsLoad{done: make(chan struct{})}
+			for _, p := range mine {
+				cc.loading[p], from[p] = l, l
+			}
+			at := cc.gen
+			c.mu.Unlock()
+			l.got, l.err = s.readCalls(ctx, mine)
+			c.mu.Lock()
+			for _, p := range mine {
+				if cc.loading[p] == l {
+					delete(cc.loading, p)
+				}
+			}
+			if l.err == nil && cc.gen == at {
+				cc.add(l.got, s.callsBudget())
+			}
+			c.mu.Unlock()
+			close(l.done)
+			if l.err != nil {
+				return nil, l.err
+			}
+		} else {
+			c.mu.Unlock()
+		}
+		for j, p := range positions {
+			if got[j] {
+				continue
+			}
+			l := from[p]
+			select {
+			case <-l.done:
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+			if l.err == nil {
+				out[j], got[j] = markerCalls{l.got.ids, l.got.calls[p]}, true
+			}
+		}
+		if !slices.Contains(got, false) {
+			return out, nil
+		}
+		// A read this page waited for failed, perhaps because its own
+		// page was cancelled: this page reads what is missing itself.
+	}
+}
+
+func (s *Service) callsBudget() int {
+	if s.CallsCacheBytes == 0 {
+		return DefaultCallsCacheBytes
+	}
+	return s.CallsCacheBytes
+}
+
+// reset empties the cache for the genome count gen.
+func (cc *callsCache) reset(gen int64) {
+	cc.gen, cc.ids, cc.bytes = gen, nil, 0
+	cc.entries = map[int]*list.Element{}
+	cc.loading = map[int]*callsLoad{}
+	cc.lru.Init()
+}
+
+// add keeps r's markers, dropping the least recently used past budget.
+// A read whose records differ from those the cache holds saw a write that
+// has moved the count: it is kept by none.
+func (cc *callsCache) add(r *callsRead, budget int) {
+	switch {
+	case cc.ids == nil:
+		cc.ids = r.ids
+	case !slices.Equal(cc.ids, r.ids):
+		return
+	default:
+		r.ids = cc.ids // one copy of the ids, and pages lay out equal ids once
+	}
+	for p, calls := range r.calls {
+		if _, ok := cc.entries[p]; ok {
+			continue
+		}
+		cc.entries[p] = cc.lru.PushFront(&callsEntry{position: p, calls: calls})
+		cc.bytes += len(calls) + callsEntryOverhead
+	}
+	for cc.bytes > budget && cc.lru.Len() > 0 {
+		e := cc.lru.Remove(cc.lru.Back()).(*callsEntry)
+		delete(cc.entries, e.position)
+		cc.bytes -= len(e.calls) + callsEntryOverhead
+	}
+}

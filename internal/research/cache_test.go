@@ -1,0 +1,246 @@
+package research
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"phenolink/internal/phenolink"
+)
+
+// countingStore is a memStore that counts the page's two reads and
+// remembers the positions each CallsAt asked for; delay slows every read,
+// so that pages asking at once overlap.
+type countingStore struct {
+	*memStore
+	delay time.Duration
+
+	mu        sync.Mutex
+	values    int
+	positions [][]int
+	failCalls error // returned by CallsAt while set
+}
+
+func (s *countingStore) CohortValuesOf(ctx context.Context, ids []string, fn func(string, int, float64) error) error {
+	s.mu.Lock()
+	s.values++
+	s.mu.Unlock()
+	if err := sleep(ctx, s.delay); err != nil {
+		return err
+	}
+	return s.memStore.CohortValuesOf(ctx, ids, fn)
+}
+
+func (s *countingStore) CallsAt(ctx context.Context, positions []int, fn func(string, []phenolink.Call) error) error {
+	s.mu.Lock()
+	s.positions = append(s.positions, slices.Clone(positions))
+	fail := s.failCalls
+	s.mu.Unlock()
+	if err := sleep(ctx, s.delay); err != nil {
+		return err
+	}
+	if fail != nil {
+		return fail
+	}
+	return s.memStore.CallsAt(ctx, positions, fn)
+}
+
+// sleep waits for d or the end of ctx, as a slow database would.
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-time.After(d):
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// reads returns the reads counted since the last call.
+func (s *countingStore) reads() (values int, positions [][]int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	values, positions = s.values, s.positions
+	s.values, s.positions = 0, nil
+	return values, positions
+}
+
+// cacheCohort is heightCohort with calls at four markers, rs1 to rs4.
+func cacheCohort(t *testing.T) (*countingStore, *Service) {
+	s := heightCohort(t)
+	calls := []string{"AA", "AG", "GG"}
+	for i := range s.nextID {
+		for j, m := range []string{"rs2", "rs3", "rs4"} {
+			s.setCall(t, fmtProfile(i+1), m, calls[(i+j)%3])
+		}
+	}
+	cs := &countingStore{memStore: s}
+	return cs, &Service{Markers: cs, Phenotypes: cs, MinGroupSize: 5}
+}
+
+// position returns the marker's index position.
+func (s *countingStore) position(id string) int { return s.marker(id, 1) }
+
+// samePages fails the test unless the reports are equal, table by table.
+func samePages(t *testing.T, what string, got, want *Report) {
+	t.Helper()
+	if len(got.Tables) != len(want.Tables) {
+		t.Fatalf("%s: %d tables, want %d", what, len(got.Tables), len(want.Tables))
+	}
+	for i, g := range got.Tables {
+		w := want.Tables[i]
+		if g.Marker.ID != w.Marker.ID || g.Phenotype.ID != w.Phenotype.ID || g.N != w.N || g.LeftOut != w.LeftOut ||
+			!slices.Equal(g.Groups, w.Groups) || !sameTest(g.Test, w.Test) || g.Note != w.Note {
+			t.Errorf("%s: table %+v %+v\nwant %+v %+v", what, g, g.Test, w, w.Test)
+		}
+	}
+}
+
+// TestCacheKeepsWhatPagesRead checks that a repeated page reads nothing
+// again, that a page with a new marker reads only that marker's calls,
+// and that a write reads again only what it changed, each page equal to
+// the one a new Service computes.
+func TestCacheKeepsWhatPagesRead(t *testing.T) {
+	s, svc := cacheCohort(t)
+	page := func(what string, snps ...string) {
+		t.Helper()
+		fresh := &Service{Markers: s.memStore, Phenotypes: s.memStore, MinGroupSize: 5}
+		samePages(t, what, results(t, svc, snps, "height_mm", "chronotype"), results(t, fresh, snps, "height_mm", "chronotype"))
+	}
+	want := func(what string, values int, positions ...[]int) {
+		t.Helper()
+		gotValues, gotPositions := s.reads()
+		if gotValues != values || !slices.EqualFunc(gotPositions, positions, slices.Equal) {
+			t.Errorf("%s: %d values reads and CallsAt of %v; want %d and %v", what, gotValues, gotPositions, values, positions)
+		}
+	}
+	p1, p2, p3 := s.position("rs1"), s.position("rs2"), s.position("rs3")
+
+	page("first page", "rs1", "rs2")
+	want("first page", 1, []int{p1, p2})
+	page("the same page", "rs1", "rs2")
+	want("the same page", 0)
+	page("a new marker among kept ones", "rs2", "rs3", "rs1")
+	want("a new marker among kept ones", 0, []int{p3})
+
+	s.setCall(t, fmtProfile(2), "rs1", "GG")
+	page("after a genome changed", "rs1", "rs2")
+	want("after a genome changed", 0, []int{p1, p2})
+
+	s.setValue(fmtProfile(3), "height_mm", 1900)
+	page("after a value changed", "rs1", "rs2")
+	want("after a value changed", 1)
+
+	s.withdraw(false, fmtProfile(4))
+	page("after a withdrawal", "rs1", "rs2", "rs3")
+	want("after a withdrawal", 1, []int{p3})
+}
+
+// TestCacheBudget checks that the calls kept stay within the byte budget,
+// the least recently used marker going first.
+func TestCacheBudget(t *testing.T) {
+	s, svc := cacheCohort(t)
+	records := len(s.genomes)
+	svc.CallsCacheBytes = 2 * (records + callsEntryOverhead) // two markers
+	p1, p2, p3 := s.position("rs1"), s.position("rs2"), s.position("rs3")
+	for _, snps := range [][]string{{"rs1"}, {"rs2"}, {"rs1"}, {"rs3"}, {"rs1"}, {"rs2"}} {
+		results(t, svc, snps, "height_mm")
+	}
+	// rs3 pushed out rs2, the least recently used; rs1 stayed.
+	if _, got := s.reads(); !slices.EqualFunc(got, [][]int{{p1}, {p2}, {p3}, {p2}}, slices.Equal) {
+		t.Errorf("CallsAt read %v, want %v", got, [][]int{{p1}, {p2}, {p3}, {p2}})
+	}
+	svc.cache.mu.Lock()
+	kept, bytes := len(svc.cache.calls.entries), svc.cache.calls.bytes
+	svc.cache.mu.Unlock()
+	if kept != 2 || bytes > svc.CallsCacheBytes {
+		t.Errorf("%d markers kept in %d bytes; want 2 within %d", kept, bytes, svc.CallsCacheBytes)
+	}
+
+	svc = &Service{Markers: s, Phenotypes: s, MinGroupSize: 5, CallsCacheBytes: -1}
+	results(t, svc, []string{"rs1"}, "height_mm")
+	results(t, svc, []string{"rs1"}, "height_mm")
+	if _, got := s.reads(); len(got) != 2 {
+		t.Errorf("with no budget CallsAt read %v, want the marker twice", got)
+	}
+}
+
+// TestCacheConcurrentPages checks that pages asking at once for what is
+// not kept wait for one read rather than each reading, and get the same
+// page.
+func TestCacheConcurrentPages(t *testing.T) {
+	s, svc := cacheCohort(t)
+	s.delay = 20 * time.Millisecond
+	want := results(t, &Service{Markers: s.memStore, Phenotypes: s.memStore, MinGroupSize: 5}, []string{"rs1", "rs2"})
+	const pages = 8
+	reports := make([]*Report, pages)
+	errs := make([]error, pages)
+	var wg sync.WaitGroup
+	for i := range pages {
+		wg.Go(func() {
+			reports[i], errs[i] = svc.Results(context.Background(), []string{"rs1", "rs2"}, nil)
+		})
+	}
+	wg.Wait()
+	for i := range pages {
+		if errs[i] != nil {
+			t.Fatal(errs[i])
+		}
+		samePages(t, "a concurrent page", reports[i], want)
+	}
+	if values, positions := s.reads(); values != 1 || len(positions) != 1 {
+		t.Errorf("%d pages at once read the values %d times and the calls %v; want once each", pages, values, positions)
+	}
+}
+
+// TestCacheKeepsNoFailedRead checks that a failed read fails its page and
+// those waiting for it are read again, not kept.
+func TestCacheKeepsNoFailedRead(t *testing.T) {
+	s, svc := cacheCohort(t)
+	diskGone := errors.New("disk gone")
+	s.failCalls = diskGone
+	if _, err := svc.Results(context.Background(), []string{"rs1"}, []string{"height_mm"}); !errors.Is(err, diskGone) {
+		t.Fatalf("Results with failing calls: %v, want %v", err, diskGone)
+	}
+	s.mu.Lock()
+	s.failCalls = nil
+	s.mu.Unlock()
+	s.reads()
+	results(t, svc, []string{"rs1"}, "height_mm")
+	if values, positions := s.reads(); values != 0 || len(positions) != 1 {
+		t.Errorf("after a failed calls read: %d values reads, CallsAt %v; want the values kept and the calls read", values, positions)
+	}
+
+	// A page cancelled while its read is under way fails; a page waiting
+	// for that read reads for itself.
+	s, svc = cacheCohort(t)
+	s.delay = 50 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() {
+		_, err := svc.Results(ctx, []string{"rs1"}, []string{"height_mm"})
+		done <- err
+	}()
+	time.Sleep(10 * time.Millisecond)
+	waiting := make(chan *Report)
+	go func() {
+		r, err := svc.Results(context.Background(), []string{"rs1"}, []string{"height_mm"})
+		if err != nil {
+			t.Error(err)
+		}
+		waiting <- r
+	}()
+	time.Sleep(10 * time.Millisecond)
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Errorf("the cancelled page: %v, want context.Canceled", err)
+	}
+	if r := <-waiting; r == nil || len(r.Tables) != 1 {
+		t.Errorf("the waiting page got %+v", r)
+	}
+	if values, positions := s.reads(); values != 2 || len(positions) != 2 {
+		t.Errorf("%d values reads and CallsAt %v; want the cancelled reads and the waiting page's own", values, positions)
+	}
+}
