@@ -22,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"sync"
@@ -134,6 +135,12 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 	// import's payload is megabytes the handler is done with long before.
 	payload := job.Payload
 	job.Payload = nil
+	// Collect before the handler allocates: the collector's next goal is
+	// twice what was live at its last cycle, and when that cycle ran
+	// during the upload that queued this job (the raw file and its parse,
+	// garbage by now) the job's allocations would pile on top of that
+	// garbage to about twice the job's own peak before the next cycle.
+	runtime.GC()
 	message, err := r.call(jobCtx, job, payload, progress)
 	stopHeartbeat()
 	if cause := context.Cause(jobCtx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
