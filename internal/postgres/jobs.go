@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"phenolink/internal/phenolink"
 )
@@ -44,16 +45,21 @@ func nullString(s string) *string {
 // Enqueue stores j as queued and returns its id; it returns ENOTFOUND when
 // its user or profile does not exist.
 func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
-	id, err := enqueue(ctx, db.pool, j)
+	var id int64
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		var err error
+		id, err = enqueue(ctx, tx, j)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("postgres.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
 	}
 	return id, nil
 }
 
-// enqueue inserts j through q, which may be a transaction that stores what
-// the job works on.
-func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
+// enqueue inserts j in tx, which may also store what the job works on. A
+// payload larger than a part goes to job_payload_parts.
+func enqueue(ctx context.Context, tx pgx.Tx, j phenolink.Job) (int64, error) {
 	if err := j.Validate(); err != nil {
 		return 0, err
 	}
@@ -63,14 +69,21 @@ func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
 	if j.Payload == nil {
 		j.Payload = []byte{}
 	}
+	inline := j.Payload
+	if len(inline) > payloadPartSize {
+		inline = []byte{}
+	}
 	var id int64
-	err := q.QueryRow(ctx, `
+	err := tx.QueryRow(ctx, `
 		INSERT INTO jobs (kind, user_id, profile_id, payload, state, progress, message, attempts, max_attempts, run_after, created_at, updated_at)
 		VALUES ($1, $2, $3, $4, 'queued', 0, $5, 0, $6, coalesce($7, now()), now(), now())
 		RETURNING id`,
-		j.Kind, j.UserID, nullString(j.ProfileID), j.Payload, j.Message, j.MaxAttempts, nullTime(j.RunAfter)).Scan(&id)
+		j.Kind, j.UserID, nullString(j.ProfileID), inline, j.Message, j.MaxAttempts, nullTime(j.RunAfter)).Scan(&id)
 	if isForeignKeyViolation(err) {
 		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "The account or profile of the job no longer exists; sign in again."), err)
+	}
+	if err == nil && len(inline) < len(j.Payload) {
+		err = insertPayloadParts(ctx, tx, id, j.Payload)
 	}
 	return id, err
 }
@@ -83,6 +96,12 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	var j phenolink.Job
 	found := true
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, `
+			DELETE FROM job_payload_parts WHERE job_id IN (
+				SELECT id FROM jobs
+				WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1))`, kinds); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `
 			UPDATE jobs SET state = 'failed', payload = '', locked_until = NULL, updated_at = now(),
 				message = 'The job stopped unexpectedly on every attempt.'
@@ -106,6 +125,13 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 			// Commit the jobs failed above all the same.
 			found, err = false, nil
 		}
+		if err != nil || !found || len(j.Payload) > 0 {
+			return err
+		}
+		parts, err := readPayloadParts(ctx, tx, j.ID)
+		if parts != nil {
+			j.Payload = parts
+		}
 		return err
 	})
 	if err == nil && !found {
@@ -117,10 +143,15 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	return j, nil
 }
 
-// updateRunning runs an UPDATE of one running job and returns ECONFLICT
-// when the job is not running any more.
-func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error {
-	tag, err := db.pool.Exec(ctx, stmt, args...)
+// execer is what the pool and a transaction share for statements.
+type execer interface {
+	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
+}
+
+// updateRunning runs an UPDATE of one running job through q and returns
+// ECONFLICT when the job is not running any more.
+func updateRunning(ctx context.Context, q execer, stmt string, args ...any) error {
+	tag, err := q.Exec(ctx, stmt, args...)
 	if err != nil {
 		return err
 	}
@@ -132,7 +163,7 @@ func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error
 
 // Heartbeat extends a running job's lease.
 func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) error {
-	err := db.updateRunning(ctx, `
+	err := updateRunning(ctx, db.pool, `
 		UPDATE jobs SET locked_until = now() + $2 * interval '1 microsecond', updated_at = now()
 		WHERE id = $1 AND state = 'running'`, id, lease.Microseconds())
 	if err != nil {
@@ -143,7 +174,7 @@ func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) erro
 
 // Progress records how far a running job is.
 func (db *DB) Progress(ctx context.Context, id int64, fraction float64, message string) error {
-	err := db.updateRunning(ctx, `
+	err := updateRunning(ctx, db.pool, `
 		UPDATE jobs SET progress = $2, message = $3, updated_at = now()
 		WHERE id = $1 AND state = 'running'`, id, clampFraction(fraction), message)
 	if err != nil {
@@ -162,9 +193,14 @@ func clampFraction(f float64) float64 {
 
 // Complete ends a running job as done and drops its payload.
 func (db *DB) Complete(ctx context.Context, id int64, message string) error {
-	err := db.updateRunning(ctx, `
-		UPDATE jobs SET state = 'done', progress = 1, message = $2, payload = '', locked_until = NULL, updated_at = now()
-		WHERE id = $1 AND state = 'running'`, id, message)
+	err := db.inTx(ctx, func(tx pgx.Tx) error {
+		if err := updateRunning(ctx, tx, `
+			UPDATE jobs SET state = 'done', progress = 1, message = $2, payload = '', locked_until = NULL, updated_at = now()
+			WHERE id = $1 AND state = 'running'`, id, message); err != nil {
+			return err
+		}
+		return dropPayloadParts(ctx, tx, id)
+	})
 	if err != nil {
 		return fmt.Errorf("postgres.Complete(%d): %w", id, err)
 	}
@@ -191,10 +227,12 @@ func (db *DB) Fail(ctx context.Context, id int64, message string, retry bool) er
 				WHERE id = $1`, id, message, phenolink.JobBackoff(attempts).Microseconds())
 			return err
 		}
-		_, err = tx.Exec(ctx, `
+		if _, err = tx.Exec(ctx, `
 			UPDATE jobs SET state = 'failed', message = $2, payload = '', locked_until = NULL, updated_at = now()
-			WHERE id = $1`, id, message)
-		return err
+			WHERE id = $1`, id, message); err != nil {
+			return err
+		}
+		return dropPayloadParts(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("postgres.Fail(%d): %w", id, err)

@@ -38,16 +38,21 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // Enqueue stores j as queued and returns its id; it returns ENOTFOUND when
 // its user or profile does not exist.
 func (db *DB) Enqueue(ctx context.Context, j phenolink.Job) (int64, error) {
-	id, err := enqueue(ctx, db.write, j)
+	var id int64
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		var err error
+		id, err = enqueue(ctx, tx, j)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlite.Enqueue(%s, user %q): %w", j.Kind, j.UserID, err)
 	}
 	return id, nil
 }
 
-// enqueue inserts j through q, which may be a transaction that stores what
-// the job works on.
-func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
+// enqueue inserts j in tx, which may also store what the job works on. A
+// payload larger than a part goes to job_payload_parts.
+func enqueue(ctx context.Context, tx *sql.Tx, j phenolink.Job) (int64, error) {
 	if err := j.Validate(); err != nil {
 		return 0, err
 	}
@@ -57,21 +62,28 @@ func enqueue(ctx context.Context, q querier, j phenolink.Job) (int64, error) {
 	if j.Payload == nil {
 		j.Payload = []byte{}
 	}
+	inline := j.Payload
+	if len(inline) > payloadPartSize {
+		inline = []byte{}
+	}
 	now := time.Now().UnixNano()
 	runAfter := now
 	if !j.RunAfter.IsZero() {
 		runAfter = j.RunAfter.UnixNano()
 	}
-	res, err := exec(ctx, q, `
+	res, err := exec(ctx, tx, `
 		INSERT INTO jobs (kind, user_id, profile_id, payload, state, progress, message, attempts, max_attempts, run_after, created_at, updated_at)
 		VALUES (?, ?, ?, ?, 'queued', 0, ?, 0, ?, ?, ?, ?)`,
-		j.Kind, j.UserID, nullString(j.ProfileID), j.Payload, j.Message, j.MaxAttempts, runAfter, now, now)
+		j.Kind, j.UserID, nullString(j.ProfileID), inline, j.Message, j.MaxAttempts, runAfter, now, now)
 	if isForeignKeyViolation(err) {
 		err = fmt.Errorf("%w: %w", phenolink.Errorf(phenolink.ENOTFOUND, "The account or profile of the job no longer exists; sign in again."), err)
 	}
 	var id int64
 	if err == nil {
 		id, err = res.LastInsertId()
+	}
+	if err == nil && len(inline) < len(j.Payload) {
+		err = insertPayloadParts(ctx, tx, id, j.Payload)
 	}
 	return id, err
 }
@@ -86,6 +98,13 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	found := true
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := time.Now().UnixNano()
+		if _, err := exec(ctx, tx, `
+			DELETE FROM job_payload_parts WHERE job_id IN (
+				SELECT id FROM jobs
+				WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
+					AND kind IN (SELECT value FROM json_each(?2)))`, now, kindsJSON(kinds)); err != nil {
+			return err
+		}
 		if _, err := exec(ctx, tx, `
 			UPDATE jobs SET state = 'failed', payload = x'', locked_until = NULL, updated_at = ?1,
 				message = 'The job stopped unexpectedly on every attempt.'
@@ -108,6 +127,13 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 			// Commit the jobs failed above all the same.
 			found, err = false, nil
 		}
+		if err != nil || !found || len(j.Payload) > 0 {
+			return err
+		}
+		parts, err := readPayloadParts(ctx, tx, j.ID)
+		if parts != nil {
+			j.Payload = parts
+		}
 		return err
 	})
 	if err == nil && !found {
@@ -125,10 +151,10 @@ func kindsJSON(kinds []string) string {
 	return string(b)
 }
 
-// updateRunning runs an UPDATE of one running job and returns ECONFLICT
-// when the job is not running any more.
-func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error {
-	res, err := exec(ctx, db.write, stmt, args...)
+// updateRunning runs an UPDATE of one running job through q and returns
+// ECONFLICT when the job is not running any more.
+func updateRunning(ctx context.Context, q querier, stmt string, args ...any) error {
+	res, err := exec(ctx, q, stmt, args...)
 	if err != nil {
 		return err
 	}
@@ -143,7 +169,7 @@ func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error
 // Heartbeat extends a running job's lease.
 func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) error {
 	now := time.Now()
-	err := db.updateRunning(ctx, `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+	err := updateRunning(ctx, db.write, `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
 		now.Add(lease).UnixNano(), now.UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("sqlite.Heartbeat(%d): %w", id, err)
@@ -153,7 +179,7 @@ func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) erro
 
 // Progress records how far a running job is.
 func (db *DB) Progress(ctx context.Context, id int64, fraction float64, message string) error {
-	err := db.updateRunning(ctx, `UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+	err := updateRunning(ctx, db.write, `UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
 		clampFraction(fraction), message, time.Now().UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("sqlite.Progress(%d): %w", id, err)
@@ -171,9 +197,14 @@ func clampFraction(f float64) float64 {
 
 // Complete ends a running job as done and drops its payload.
 func (db *DB) Complete(ctx context.Context, id int64, message string) error {
-	err := db.updateRunning(ctx, `
-		UPDATE jobs SET state = 'done', progress = 1, message = ?, payload = x'', locked_until = NULL, updated_at = ?
-		WHERE id = ? AND state = 'running'`, message, time.Now().UnixNano(), id)
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		if err := updateRunning(ctx, tx, `
+			UPDATE jobs SET state = 'done', progress = 1, message = ?, payload = x'', locked_until = NULL, updated_at = ?
+			WHERE id = ? AND state = 'running'`, message, time.Now().UnixNano(), id); err != nil {
+			return err
+		}
+		return dropPayloadParts(ctx, tx, id)
+	})
 	if err != nil {
 		return fmt.Errorf("sqlite.Complete(%d): %w", id, err)
 	}
@@ -200,10 +231,12 @@ func (db *DB) Fail(ctx context.Context, id int64, message string, retry bool) er
 				WHERE id = ?`, message, now.Add(phenolink.JobBackoff(attempts)).UnixNano(), now.UnixNano(), id)
 			return err
 		}
-		_, err = exec(ctx, tx, `
+		if _, err = exec(ctx, tx, `
 			UPDATE jobs SET state = 'failed', message = ?, payload = x'', locked_until = NULL, updated_at = ?
-			WHERE id = ?`, message, now.UnixNano(), id)
-		return err
+			WHERE id = ?`, message, now.UnixNano(), id); err != nil {
+			return err
+		}
+		return dropPayloadParts(ctx, tx, id)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite.Fail(%d): %w", id, err)
