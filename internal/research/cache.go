@@ -3,6 +3,7 @@ package research
 import (
 	"container/list"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 
@@ -39,11 +40,12 @@ type valuesCache struct {
 	loading *valuesLoad   // a read started after gen was read, or nil
 }
 
-// cohortValues are every catalog phenotype's consenting values, numbered
-// as readValues numbers them.
+// cohortValues are the catalog and every catalog phenotype's consenting
+// values, numbered as readValues numbers them.
 type cohortValues struct {
 	ids         []string          // every consenting profile with a value, in order
-	byPhenotype map[string]cohort // by phenotype id; rows index ids
+	catalog     []cohort          // in catalog order; rows index ids
+	byPhenotype map[string]cohort // the same by phenotype id
 }
 
 // valuesLoad is a read of the values under way; got and err are set
@@ -147,7 +149,7 @@ func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, e
 func (s *Service) loadValues(ctx context.Context) (*cohortValues, error) {
 	catalog, err := s.Phenotypes.Phenotypes(ctx)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("research.Results: reading the catalog: %w", err)
 	}
 	if len(catalog) > phenolink.MaxCohortPhenotypes {
 		return nil, nil
@@ -156,26 +158,29 @@ func (s *Service) loadValues(ctx context.Context) (*cohortValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := &cohortValues{ids: ids, byPhenotype: make(map[string]cohort, len(cohorts))}
+	all := &cohortValues{ids: ids, catalog: cohorts, byPhenotype: make(map[string]cohort, len(cohorts))}
 	for _, c := range cohorts {
 		all.byPhenotype[c.phenotype.ID] = c
 	}
 	return all, nil
 }
 
-// pick returns the cohorts of phenotypes, sharing all's values; false when
-// one of them was not in the catalog when all was read.
-func (all *cohortValues) pick(phenotypes []phenolink.Phenotype) ([]cohort, bool) {
-	out := make([]cohort, len(phenotypes))
-	for k, p := range phenotypes {
-		c, ok := all.byPhenotype[p.ID]
+// cohorts returns the cohorts of the phenotypes ids, sharing all's values,
+// or of the whole catalog when there are none; ENOTFOUND names an id not in
+// the catalog.
+func (all *cohortValues) cohorts(ids []string) ([]cohort, error) {
+	if len(ids) == 0 {
+		return slices.Clone(all.catalog), nil
+	}
+	out := make([]cohort, len(ids))
+	for k, id := range ids {
+		c, ok := all.byPhenotype[id]
 		if !ok {
-			return nil, false
+			return nil, errNotInCatalog(id)
 		}
-		c.phenotype = p // the catalog entry as this page read it
 		out[k] = c
 	}
-	return out, true
+	return out, nil
 }
 
 // cachedCalls returns the calls in every stored record at each of

@@ -3,6 +3,7 @@ package research
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -242,5 +243,26 @@ func TestCacheKeepsNoFailedRead(t *testing.T) {
 	}
 	if values, positions := s.reads(); values != 2 || len(positions) != 2 {
 		t.Errorf("%d values reads and CallsAt %v; want the cancelled reads and the waiting page's own", values, positions)
+	}
+}
+
+// TestCacheLargeCatalog checks that a catalog too large to read at once
+// is not kept, and the page reads its own phenotypes instead.
+func TestCacheLargeCatalog(t *testing.T) {
+	s, svc := cacheCohort(t)
+	for i := len(s.catalog); i <= phenolink.MaxCohortPhenotypes; i++ {
+		p := s.catalog[0]
+		p.ID = fmt.Sprintf("extra_%d", i)
+		s.catalog = append(s.catalog, p)
+	}
+	fresh := &Service{Markers: s.memStore, Phenotypes: s.memStore, MinGroupSize: 5}
+	for range 2 {
+		samePages(t, "large catalog", results(t, svc, []string{"rs1", "rs2"}, "height_mm", "chronotype"), results(t, fresh, []string{"rs1", "rs2"}, "height_mm", "chronotype"))
+	}
+	if values, _ := s.reads(); values != 2 {
+		t.Errorf("two pages read the values %d times, want 2", values)
+	}
+	if _, err := svc.Results(context.Background(), []string{"rs1"}, []string{"eye_colour"}); phenolink.ErrorCode(err) != phenolink.ENOTFOUND {
+		t.Errorf("an unknown phenotype: %v, want ENOTFOUND", err)
 	}
 }

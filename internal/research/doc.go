@@ -46,4 +46,19 @@
 // with one genotype group shown, with one allele or with more than two
 // among the people in the test, has no Test and a Note saying
 // "not testable: " and why.
+//
+// Caching. A Service keeps, between pages, the catalog with every catalog
+// phenotype's consenting values (small: 90,000 values for 10,000 people
+// and 10 phenotypes), and each marker's calls in every stored record (a
+// byte per record), the least recently used markers dropped past
+// Service.CallsCacheBytes (16 MiB by default). Every request first reads
+// the store's change counters (phenolink.Generations), which triggers move
+// in the transaction of every write to the records, the values, the
+// consents, the profiles or the catalog; what was read before a newer
+// count is dropped, so a withdrawal leaves the very next page, and nothing
+// read under an older count is served. A page reads only what is not kept
+// (one CallsAt of the markers not asked for since), and pages asking at
+// once for what is not kept wait for one read. The calls of people who do
+// not consent are kept as the store keeps them, and never enter a table:
+// a table's people are those of the values.
 package research

@@ -10,13 +10,13 @@ import (
 	"phenolink/internal/phenolink"
 )
 
-// read reads every phenotype's consenting values, as cohorts (see
-// readValues), and, when there are markers, their calls in every stored
+// read reads the consenting values of the phenotypes phenotypeIDs, as
+// cohorts (see cohorts), and, when there are markers, their calls in every stored
 // record laid out by the cohorts' rows (see callRows): each
 // from the cache where it is current for gens, and what is not read by
 // two reads at once, each a query that keeps a database busy while the
 // page waits.
-func (s *Service) read(ctx context.Context, gens phenolink.Generations, phenotypes []phenolink.Phenotype, markers []phenolink.IndexedMarker) ([]cohort, []phenolink.Call, error) {
+func (s *Service) read(ctx context.Context, gens phenolink.Generations, phenotypeIDs []string, markers []phenolink.IndexedMarker) ([]cohort, []phenolink.Call, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var byMarker []markerCalls
@@ -33,7 +33,7 @@ func (s *Service) read(ctx context.Context, gens phenolink.Generations, phenotyp
 			}
 		})
 	}
-	cohorts, ids, err := s.cohorts(ctx, gens.Cohort, phenotypes)
+	cohorts, ids, err := s.cohorts(ctx, gens.Cohort, phenotypeIDs)
 	if err != nil {
 		cancel()
 	}
@@ -51,19 +51,24 @@ func (s *Service) read(ctx context.Context, gens phenolink.Generations, phenotyp
 	return cohorts, callRows(ids, byMarker), nil
 }
 
-// cohorts returns the phenotypes' consenting values as readValues does,
-// from every catalog phenotype's values kept for the cohort count gen, or
-// read for these phenotypes alone when those cannot hold them (a phenotype
-// added to the catalog since, or a catalog too large for one read).
-func (s *Service) cohorts(ctx context.Context, gen int64, phenotypes []phenolink.Phenotype) ([]cohort, []string, error) {
+// cohorts returns the consenting values of the phenotypes ids (checked;
+// every catalog phenotype when there are none) as readValues does, or
+// ENOTFOUND naming an id not in the catalog: from every catalog
+// phenotype's values and the catalog itself kept for the cohort count gen
+// (the catalog's writes move it too), or read from the store when the
+// catalog is too large to keep.
+func (s *Service) cohorts(ctx context.Context, gen int64, ids []string) ([]cohort, []string, error) {
 	all, err := s.cachedValues(ctx, gen)
 	if err != nil {
 		return nil, nil, err
 	}
 	if all != nil {
-		if cohorts, ok := all.pick(phenotypes); ok {
-			return cohorts, all.ids, nil
-		}
+		cohorts, err := all.cohorts(ids)
+		return cohorts, all.ids, err
+	}
+	phenotypes, err := s.phenotypes(ctx, ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	return s.readValues(ctx, phenotypes)
 }

@@ -43,6 +43,11 @@ type cohort struct {
 // catalog phenotype that some consenting profile has a value of. Ids not in
 // the marker index are listed in Report.Unknown; an id not in the catalog is
 // an ENOTFOUND error naming it, and nothing is computed.
+//
+// It reads the store's change counters, and then only what the Service
+// does not keep from earlier pages read since the same counts (see
+// pageCache); a repeated page costs that query, the marker look-up and the
+// computation.
 func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Report, error) {
 	k, err := s.minGroupSize()
 	if err != nil {
@@ -52,22 +57,22 @@ func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Re
 	if err != nil {
 		return nil, err
 	}
+	ids, err := checkPhenotypeIDs(phenotypeIDs)
+	if err != nil {
+		return nil, err
+	}
 	// The counts come first: whatever is read after them, from the stores
 	// or from other pages' reads, is at least as new as they are.
 	gens, err := s.Markers.Generations(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("research.Results: reading the change counters: %w", err)
 	}
-	phenotypes, err := s.phenotypes(ctx, phenotypeIDs)
-	if err != nil {
-		return nil, err
-	}
 	markers, err := s.Markers.FindMarkers(ctx, snps)
 	if err != nil {
 		return nil, fmt.Errorf("research.Results: finding markers %q: %w", snps, err)
 	}
 	report := &Report{MinGroupSize: k, Unknown: unknownIDs(snps, markers)}
-	cohorts, calls, err := s.read(ctx, gens, phenotypes, markers)
+	cohorts, calls, err := s.read(ctx, gens, ids, markers)
 	if err != nil {
 		return nil, err
 	}
@@ -144,8 +149,28 @@ func checkSNPs(snps []string) ([]string, error) {
 	return out, nil
 }
 
-// phenotypes returns the catalog entries of ids, without repeats, or the
-// whole catalog when ids is empty.
+// checkPhenotypeIDs bounds and de-duplicates the phenotype ids of a
+// request.
+func checkPhenotypeIDs(ids []string) ([]string, error) {
+	if len(ids) > MaxPhenotypes {
+		return nil, phenolink.Errorf(phenolink.EINVALID, "%d phenotypes is too many: choose at most %d at a time.", len(ids), MaxPhenotypes)
+	}
+	var out []string
+	for i, id := range ids {
+		if !slices.Contains(ids[:i], id) {
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// errNotInCatalog is the error for a phenotype id not in the catalog.
+func errNotInCatalog(id string) error {
+	return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog: pick one from the list.", id)
+}
+
+// phenotypes returns the catalog entries of ids (checked), or the whole
+// catalog when ids is empty, read from the store.
 func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phenotype, error) {
 	if len(ids) == 0 {
 		all, err := s.Phenotypes.Phenotypes(ctx)
@@ -154,19 +179,11 @@ func (s *Service) phenotypes(ctx context.Context, ids []string) ([]phenolink.Phe
 		}
 		return all, nil
 	}
-	if len(ids) > MaxPhenotypes {
-		return nil, phenolink.Errorf(phenolink.EINVALID, "%d phenotypes is too many: choose at most %d at a time.", len(ids), MaxPhenotypes)
-	}
-	var out []phenolink.Phenotype
-	seen := make(map[string]bool, len(ids))
+	out := make([]phenolink.Phenotype, 0, len(ids))
 	for _, id := range ids {
-		if seen[id] {
-			continue
-		}
-		seen[id] = true
 		p, err := s.Phenotypes.Phenotype(ctx, id)
 		if phenolink.ErrorCode(err) == phenolink.ENOTFOUND {
-			return nil, phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog: pick one from the list.", id)
+			return nil, errNotInCatalog(id)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("research.Results: reading phenotype %q: %w", id, err)
