@@ -60,6 +60,7 @@ type valuesLoad struct {
 type callsCache struct {
 	gen     int64                 // the newest genome count a request has read
 	ids     []string              // the records' profile ids, once a read since gen gave them
+	haveIDs bool                  // whether one has
 	entries map[int]*list.Element // by index position; values are *callsEntry
 	lru     list.List             // most recently used first
 	bytes   int
@@ -134,7 +135,7 @@ func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, e
 		select {
 		case <-l.done:
 		case <-ctx.Done():
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("research.Results: waiting for another page's read of the values: %w", ctx.Err())
 		}
 		if l.err == nil {
 			return l.got, nil
@@ -251,7 +252,7 @@ func (s *Service) cachedCalls(ctx context.Context, gen int64, positions []int) (
 			select {
 			case <-l.done:
 			case <-ctx.Done():
-				return nil, ctx.Err()
+				return nil, fmt.Errorf("research.Results: waiting for another page's read of calls: %w", ctx.Err())
 			}
 			if l.err == nil {
 				out[j], got[j] = markerCalls{l.got.ids, l.got.calls[p]}, true
@@ -274,7 +275,7 @@ func (s *Service) callsBudget() int {
 
 // reset empties the cache for the genome count gen.
 func (cc *callsCache) reset(gen int64) {
-	cc.gen, cc.ids, cc.bytes = gen, nil, 0
+	cc.gen, cc.ids, cc.haveIDs, cc.bytes = gen, nil, false, 0
 	cc.entries = map[int]*list.Element{}
 	cc.loading = map[int]*callsLoad{}
 	cc.lru.Init()
@@ -285,8 +286,8 @@ func (cc *callsCache) reset(gen int64) {
 // has moved the count: it is kept by none.
 func (cc *callsCache) add(r *callsRead, budget int) {
 	switch {
-	case cc.ids == nil:
-		cc.ids = r.ids
+	case !cc.haveIDs:
+		cc.ids, cc.haveIDs = r.ids, true
 	case !slices.Equal(cc.ids, r.ids):
 		return
 	default:

@@ -266,3 +266,54 @@ func TestCacheLargeCatalog(t *testing.T) {
 		t.Errorf("an unknown phenotype: %v, want ENOTFOUND", err)
 	}
 }
+
+// TestCacheReadSeesLaterWrite checks a read that saw a write committed
+// after the page read the counts (so the records differ from those kept
+// under the same count): the page uses it with its own records, and it is
+// not kept beside markers of the other records.
+func TestCacheReadSeesLaterWrite(t *testing.T) {
+	s, svc := cacheCohort(t)
+	results(t, svc, []string{"rs1"}, "height_mm")
+	// A new record written without moving the count, as if the write
+	// committed between this page's count and its read.
+	rec := slices.Clone(s.genomes[fmtProfile(1)])
+	s.genomes["p99999"] = rec
+	s.setValue("p99999", "height_mm", 1700)
+	r := results(t, svc, []string{"rs1", "rs2"}, "height_mm")
+	fresh := results(t, &Service{Markers: s.memStore, Phenotypes: s.memStore, MinGroupSize: 5}, []string{"rs1", "rs2"}, "height_mm")
+	if r.Tables[0].N != fresh.Tables[0].N-1 || r.Tables[1].N != fresh.Tables[1].N {
+		t.Errorf("N at the kept marker %d, at the new one %d; want %d (read before the write) and %d", r.Tables[0].N, r.Tables[1].N, fresh.Tables[0].N-1, fresh.Tables[1].N)
+	}
+	svc.cache.mu.Lock()
+	kept := len(svc.cache.calls.entries)
+	svc.cache.mu.Unlock()
+	if kept != 1 {
+		t.Errorf("%d markers kept, want 1: the read of other records is not kept", kept)
+	}
+}
+
+// TestCacheFirstRecordUnderSameCount is TestCacheReadSeesLaterWrite when
+// the kept markers were read before any record was stored.
+func TestCacheFirstRecordUnderSameCount(t *testing.T) {
+	s := newMemStore()
+	s.marker("rs1", 1)
+	s.marker("rs2", 1)
+	for i := range 6 {
+		s.setValue(fmtProfile(i+1), "height_mm", float64(1600+i))
+	}
+	svc := s.service(5)
+	if r := results(t, svc, []string{"rs1"}, "height_mm"); r.Tables[0].N != 0 {
+		t.Fatalf("N %d with no records", r.Tables[0].N)
+	}
+	for i := range 6 {
+		s.genomes[fmtProfile(i+1)] = []phenolink.Call{0x11, 0x11} // written without moving the count
+	}
+	r := results(t, svc, []string{"rs1", "rs2"}, "height_mm")
+	if r.Tables[0].N != 0 || r.Tables[1].N != 6 {
+		t.Errorf("N %d and %d, want 0 (read before the records) and 6", r.Tables[0].N, r.Tables[1].N)
+	}
+	// The kept marker still goes with the records it was read with.
+	if r := results(t, svc, []string{"rs1"}, "height_mm"); r.Tables[0].N != 0 {
+		t.Errorf("N %d at the kept marker, want 0", r.Tables[0].N)
+	}
+}
