@@ -13,7 +13,8 @@ import (
 
 // TestResultsOnSQLite checks that the SQLite adapter gives the results the
 // in-memory store gives for the same people, before and after some of them
-// withdraw consent.
+// withdraw consent and other writes, on one Service that keeps what it
+// read.
 func TestResultsOnSQLite(t *testing.T) {
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "research.db"), sqlite.Options{})
@@ -24,6 +25,23 @@ func TestResultsOnSQLite(t *testing.T) {
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
+	testResultsOnStore(t, db)
+}
+
+// TestResultsOnPostgres is TestResultsOnSQLite on Postgres.
+func TestResultsOnPostgres(t *testing.T) {
+	testResultsOnStore(t, openPostgres(t))
+}
+
+// resultsStore is what testResultsOnStore writes and reads.
+type resultsStore interface {
+	pageStore
+	DeleteGenome(ctx context.Context, profileID string) error
+	DeleteUser(ctx context.Context, id string) error
+}
+
+func testResultsOnStore(t *testing.T, db resultsStore) {
+	ctx := context.Background()
 	mem := newMemStore()
 	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}, {ID: "rs2", Chrom: phenolink.ChromosomeX, Pos: 200}}
 	for _, m := range markers {
@@ -71,13 +89,13 @@ func TestResultsOnSQLite(t *testing.T) {
 		t.Helper()
 		got, want := results(t, onDB, snps), results(t, mem.service(5), snps)
 		if !slices.Equal(got.Unknown, want.Unknown) || len(got.Tables) != len(want.Tables) {
-			t.Fatalf("%s: SQLite unknown %q, %d tables; in memory %q, %d", stage, got.Unknown, len(got.Tables), want.Unknown, len(want.Tables))
+			t.Fatalf("%s: stored unknown %q, %d tables; in memory %q, %d", stage, got.Unknown, len(got.Tables), want.Unknown, len(want.Tables))
 		}
 		for i, g := range got.Tables {
 			w := want.Tables[i]
 			if g.Marker.ID != w.Marker.ID || g.Phenotype.ID != w.Phenotype.ID || g.N != w.N || g.LeftOut != w.LeftOut ||
 				!slices.Equal(g.Groups, w.Groups) || !sameTest(g.Test, w.Test) || g.Note != w.Note {
-				t.Errorf("%s: SQLite table %+v %+v\nin memory %+v %+v", stage, g, g.Test, w, w.Test)
+				t.Errorf("%s: stored table %+v %+v\nin memory %+v %+v", stage, g, g.Test, w, w.Test)
 			}
 		}
 		if len(got.Tables) != 4 || got.Tables[0].Test == nil {
@@ -96,4 +114,34 @@ func TestResultsOnSQLite(t *testing.T) {
 	if after := results(t, onDB, snps).Tables[0].N; after != before-4 {
 		t.Errorf("after 4 withdrawals N = %d, want %d", after, before-4)
 	}
+
+	// The same Service, which keeps what it read, follows re-imports,
+	// deleted genomes and values, and deleted accounts.
+	for _, i := range []int{1, 2, 6, 7, 8} {
+		profile := fmt.Sprintf("p%03d", i)
+		for j, c := range []string{"AA", "A"} {
+			mem.setCall(t, profile, markers[j].ID, c)
+		}
+		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+		if _, err := db.SaveGenome(ctx, info, markers, mem.genomes[profile][:2]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	compare("after re-imports")
+	if err := db.DeleteGenome(ctx, "p012"); err != nil {
+		t.Fatal(err)
+	}
+	delete(mem.genomes, "p012")
+	mem.moved(true, false)
+	compare("after a deleted genome")
+	if err := db.DeletePhenotypeValue(ctx, "p014", "height_mm"); err != nil {
+		t.Fatal(err)
+	}
+	mem.deleteValue("p014", "height_mm")
+	compare("after a deleted value")
+	if err := db.DeleteUser(ctx, "u015"); err != nil {
+		t.Fatal(err)
+	}
+	mem.remove("p015")
+	compare("after a deleted account")
 }

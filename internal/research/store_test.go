@@ -270,6 +270,14 @@ func (s *memStore) setValue(profile, phenotype string, v float64) {
 	s.moved(false, true)
 }
 
+// deleteValue deletes one value.
+func (s *memStore) deleteValue(profile, phenotype string) {
+	delete(s.values[phenotype], profile)
+	delete(s.sorted, phenotype)
+	clear(s.merged)
+	s.moved(false, true)
+}
+
 // remove deletes a profile's genome and values, as if it never existed.
 func (s *memStore) remove(profiles ...string) {
 	for _, p := range profiles {
