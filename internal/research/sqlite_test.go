@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"slices"
+	"sync"
 	"testing"
 
 	"phenolink/internal/phenolink"
@@ -144,4 +145,82 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 	}
 	mem.remove("p015")
 	compare("after a deleted account")
+}
+
+// TestPagesDuringWritesOnSQLite runs pages on one Service while consents
+// are withdrawn and given again and genomes re-imported, and checks that
+// the page after the last write is the one a new Service computes: no
+// page keeps what it read under an older count.
+func TestPagesDuringWritesOnSQLite(t *testing.T) {
+	ctx := context.Background()
+	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "research.db"), sqlite.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}, {ID: "rs2", Chrom: 2, Pos: 200}}
+	calls := func(i int) []phenolink.Call {
+		return []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3], []phenolink.Call{0x22, 0x24, 0x44}[i/3%3]}
+	}
+	var values []phenolink.PhenotypeValue
+	for i := range 40 {
+		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
+		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
+			t.Fatal(err)
+		}
+		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+		if _, err := db.SaveGenome(ctx, info, markers, calls(i)); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: float64(1500 + 11*i%200), Source: phenolink.ValueSourceSurvey})
+	}
+	if err := db.SavePhenotypeValues(ctx, values); err != nil {
+		t.Fatal(err)
+	}
+	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}
+	snps := []string{"rs1", "rs2"}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if _, err := svc.Results(ctx, snps, []string{"height_mm"}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	for i := range 30 {
+		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
+		var err error
+		switch i % 3 {
+		case 0:
+			err = db.WithdrawConsent(ctx, user)
+		case 1:
+			info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+			_, err = db.SaveGenome(ctx, info, markers, calls(i+1))
+		case 2:
+			err = db.DeletePhenotypeValue(ctx, profile, "height_mm")
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(stop)
+	wg.Wait()
+	got := results(t, svc, snps, "height_mm")
+	want := results(t, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, snps, "height_mm")
+	samePages(t, "after the writes", got, want)
 }
