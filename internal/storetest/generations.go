@@ -40,7 +40,9 @@ func testGenerations(t *testing.T, h Harness) {
 		{"values", func() error {
 			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p1", "height_mm", 1700), value("p2", "height_mm", 1650), value("p3", "sex", 1)})
 		}, moves{cohort: true}},
-		{"a value replaced", func() error { return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p1", "height_mm", 1710)}) }, moves{cohort: true}},
+		{"a value replaced", func() error {
+			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p1", "height_mm", 1710)})
+		}, moves{cohort: true}},
 		{"a value deleted", func() error { return s.DeletePhenotypeValue(ctx, "p3", "sex") }, moves{cohort: true}},
 		{"genome", func() error { _, err := s.SaveGenome(ctx, fileInfo("p1"), g.markers, g.calls); return err }, moves{genomes: true}},
 		{"genome of another profile", func() error { _, err := s.SaveGenome(ctx, fileInfo("p2"), g.markers, g.calls); return err }, moves{genomes: true}},
