@@ -271,7 +271,7 @@ func TestDeleteGenotypes(t *testing.T) {
 }
 
 func TestDeleteEverythingLeavesNoRows(t *testing.T) {
-	shared := map[string]bool{"marker_blocks": true, "phenotypes": true}
+	shared := map[string]bool{"marker_blocks": true, "phenotypes": true, "generations": true}
 	genotypeStores(t, func(t *testing.T, db genotypeDB) {
 		app := newGenotypeApp(t, db.researchStore)
 		c, _ := app.signedInAs(t, "")
