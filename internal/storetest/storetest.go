@@ -87,6 +87,7 @@ func Run(t *testing.T, h Harness) {
 		{"JobRetry", testJobRetry},
 		{"JobRunner", testJobRunner},
 		{"JobRunnerStops", testJobRunnerStops},
+		{"JobPayloadInParts", testJobPayloadInParts},
 		{"PhenotypeCatalog", testPhenotypeCatalog},
 		{"PhenotypeValuesAllOrNone", testPhenotypeValuesAllOrNone},
 		{"PhenotypeValuesNeedConsent", testPhenotypeValuesNeedConsent},
