@@ -17,16 +17,22 @@ import (
 // withdraw consent and other writes, on one Service that keeps what it
 // read.
 func TestResultsOnSQLite(t *testing.T) {
+	testResultsOnStore(t, openSQLite(t))
+}
+
+// openSQLite opens a migrated SQLite database that t closes.
+func openSQLite(t *testing.T) *sqlite.DB {
+	t.Helper()
 	ctx := context.Background()
 	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "research.db"), sqlite.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	testResultsOnStore(t, db)
+	return db
 }
 
 // TestResultsOnPostgres is TestResultsOnSQLite on Postgres.
@@ -153,14 +159,7 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 // page keeps what it read under an older count.
 func TestPagesDuringWritesOnSQLite(t *testing.T) {
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "research.db"), sqlite.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openSQLite(t)
 	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}, {ID: "rs2", Chrom: 2, Pos: 200}}
 	calls := func(i int) []phenolink.Call {
 		return []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3], []phenolink.Call{0x22, 0x24, 0x44}[i/3%3]}
