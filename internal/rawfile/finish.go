@@ -37,7 +37,7 @@ func (p *parser) finish() (*Genome, error) {
 		markers[i] = Marker{ID: p.id(all, i), Chrom: p.chroms[i], Pos: p.positions[i]}
 	}
 	r := <-repeats
-	p.keys = nil // 8 MB for a full file, not needed past here
+	p.keys = nil // 4 MB for a full file, not needed past here
 	if r.err != nil {
 		return nil, r.err
 	}

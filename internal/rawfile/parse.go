@@ -3,7 +3,6 @@ package rawfile
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 
@@ -15,20 +14,26 @@ import (
 // *phenolink.Error whose message can be shown to the person who uploaded
 // it; errors from r itself are returned wrapped.
 func Parse(r io.Reader, opts Options) (*Genome, error) {
+	return parseChunked(r, opts, chunkBytes)
+}
+
+// parseChunked is Parse reading the text chunk bytes at a time, so tests
+// can put line ends at every place a chunk can end.
+func parseChunked(r io.Reader, opts Options, chunk int) (*Genome, error) {
 	if opts.MaxInputBytes <= 0 {
 		opts.MaxInputBytes = DefaultMaxInputBytes
 	}
 	if opts.MaxTextBytes <= 0 {
 		opts.MaxTextBytes = DefaultMaxTextBytes
 	}
-	g, err := parse(r, opts)
+	g, err := parse(r, opts, chunk)
 	if err != nil {
 		return nil, fmt.Errorf("rawfile.Parse(%q): %w", opts.Name, err)
 	}
 	return g, nil
 }
 
-func parse(r io.Reader, opts Options) (*Genome, error) {
+func parse(r io.Reader, opts Options, chunk int) (*Genome, error) {
 	text, size, err := openText(r, opts)
 	if err != nil {
 		return nil, err
@@ -38,43 +43,95 @@ func parse(r io.Reader, opts Options) (*Genome, error) {
 		return nil, err
 	}
 	p := newParser(opts.Name, size)
-	if err := p.lines(br); err != nil {
+	if err := p.lines(br, chunk); err != nil {
 		return nil, err
 	}
 	return p.finish()
 }
 
-// lines feeds each line of br, without its line end, to the parser.
-func (p *parser) lines(br *bufio.Reader) error {
+// chunkBytes is how much text lines reads at once: enough that the cost of
+// a read and of carrying a cut line to the next chunk is spread over
+// thousands of rows, small enough to stay in the cache.
+const chunkBytes = 256 << 10
+
+// minChunkBytes is the smallest chunk lines works with: one that holds the
+// longest line allowed, its CRLF and one byte more, so a line too long is
+// seen before the chunk is full.
+const minChunkBytes = MaxLineBytes + 3
+
+// lines feeds each line of r, without its line end, to the parser. It reads
+// a chunk of many lines at a time and reads every complete line in it
+// before reading on; a line cut by the chunk's end is moved to the chunk's
+// start and completed by the next read. Only one chunk is ever held.
+func (p *parser) lines(r io.Reader, chunk int) error {
+	buf := make([]byte, max(chunk, minChunkBytes))
+	end, empty := 0, 0 // buf[:end] is text not yet read into rows
 	for {
-		line, err := br.ReadSlice('\n')
-		if errors.Is(err, bufio.ErrBufferFull) || len(line) > MaxLineBytes+2 {
-			return invalidf("Line %d is longer than %d bytes, so this is not a 23andMe raw-data file (its lines are under 100 bytes). Upload the file exactly as 23andMe's download gave it.",
-				p.line+1, MaxLineBytes)
+		n, rerr := r.Read(buf[end:])
+		end += n
+		used, err := p.block(buf[:end])
+		if err != nil {
+			return err
 		}
-		if err != nil && err != io.EOF {
-			return err // a bound, a damaged archive or the upload itself
+		cut := end - used // the start of a line whose end has not come
+		if cut > MaxLineBytes+2 {
+			return longLine(p.line + 1)
 		}
-		if len(line) > 0 {
-			p.line++
-			if line[len(line)-1] == '\n' {
-				line = line[:len(line)-1]
+		switch {
+		case rerr == io.EOF:
+			if cut > 0 {
+				return p.line1(buf[used:end])
 			}
-			if len(line) > 0 && line[len(line)-1] == '\r' {
-				line = line[:len(line)-1]
-			}
-			if len(line) > MaxLineBytes {
-				return invalidf("Line %d is longer than %d bytes, so this is not a 23andMe raw-data file (its lines are under 100 bytes). Upload the file exactly as 23andMe's download gave it.",
-					p.line, MaxLineBytes)
-			}
-			if err := p.handle(line); err != nil {
-				return err
-			}
-		}
-		if err == io.EOF {
 			return nil
+		case rerr != nil:
+			return rerr // a bound, a damaged archive or the upload itself
+		case n == 0:
+			if empty++; empty >= 100 {
+				return io.ErrNoProgress
+			}
+		default:
+			empty = 0
 		}
+		end = copy(buf, buf[used:end])
 	}
+}
+
+// block reads the complete lines at the start of b and returns how many
+// bytes they took. Rows in the usual form are read by plainRows; any other
+// line, and a row plainRows leaves because b ends too soon after it, is
+// cut at its line end and read by line1.
+func (p *parser) block(b []byte) (int, error) {
+	i := 0
+	for {
+		if p.inData {
+			i += p.plainRows(b[i:])
+		}
+		nl := bytes.IndexByte(b[i:], '\n')
+		if nl < 0 {
+			return i, nil
+		}
+		if err := p.line1(b[i : i+nl]); err != nil {
+			return i, err
+		}
+		i += nl + 1
+	}
+}
+
+// line1 reads one line, given without its '\n' but with any '\r'.
+func (p *parser) line1(line []byte) error {
+	p.line++
+	if len(line) > 0 && line[len(line)-1] == '\r' {
+		line = line[:len(line)-1]
+	}
+	if len(line) > MaxLineBytes {
+		return longLine(p.line)
+	}
+	return p.handle(line)
+}
+
+func longLine(line int) error {
+	return invalidf("Line %d is longer than %d bytes, so this is not a 23andMe raw-data file (its lines are under 100 bytes). Upload the file exactly as 23andMe's download gave it.",
+		line, MaxLineBytes)
 }
 
 // checkStart refuses binary files and saved web pages before any line is
@@ -115,7 +172,7 @@ func newParser(name string, size int64) *parser {
 		name:      name,
 		ids:       make([]byte, startRows*idBytesPerRow),
 		idEnds:    make([]uint32, startRows),
-		keys:      make([]uint64, startRows),
+		keys:      make([]uint32, startRows),
 		chroms:    make([]phenolink.Chromosome, startRows),
 		positions: make([]uint32, startRows),
 		calls:     make([]phenolink.Call, startRows),

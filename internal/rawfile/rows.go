@@ -28,7 +28,7 @@ type parser struct {
 	idLen     int
 	ids       []byte
 	idEnds    []uint32
-	keys      []uint64 // markerKey of each id, to find repeated ids
+	keys      []uint32 // markerKey of each id, to find repeated ids
 	chroms    []phenolink.Chromosome
 	positions []uint32
 	calls     []phenolink.Call
@@ -121,7 +121,7 @@ func (p *parser) row(line []byte) error {
 }
 
 // add appends one row to the columns; key is markerKey(id).
-func (p *parser) add(id []byte, key uint64, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
+func (p *parser) add(id []byte, key uint32, chrom phenolink.Chromosome, pos uint32, call phenolink.Call) {
 	n := p.rows
 	if n == len(p.calls) || p.idLen+len(id) > len(p.ids) {
 		p.grow(len(id))
