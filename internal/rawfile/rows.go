@@ -74,10 +74,12 @@ func (p *parser) handle(line []byte) error {
 	return p.row(line)
 }
 
-// row reads "rsid<TAB>chromosome<TAB>position<TAB>genotype". This fast
-// path reads a well-formed row in one pass over its bytes; anything unusual
-// goes to checkedRow, which reads the row again field by field and either
-// accepts it the same way or says what is wrong.
+// row reads "rsid<TAB>chromosome<TAB>position<TAB>genotype", given as a
+// line: the rows plainRows leaves, such as one with an id of another shape
+// or one too near a chunk's end. This fast path reads a well-formed row in
+// one pass over its bytes; anything unusual goes to checkedRow, which reads
+// the row again field by field and either accepts it the same way or says
+// what is wrong.
 func (p *parser) row(line []byte) error {
 	t1 := bytes.IndexByte(line, '\t')
 	if t1 <= 0 || t1 > maxIDBytes {
