@@ -5,7 +5,6 @@ import (
 	"compress/gzip"
 	"context"
 	"database/sql"
-	"log/slog"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -15,13 +14,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/prometheus/client_golang/prometheus"
 
-	"phenolink/internal/assets"
 	"phenolink/internal/importer"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/synth"
-	"phenolink/internal/ttamsim"
 )
 
 // genotypeDB is a research store with a way to count its rows.
@@ -204,33 +200,7 @@ type genotypeApp struct {
 // newGenotypeApp starts the simulator and an app on st.
 func newGenotypeApp(t testing.TB, st researchStore) *genotypeApp {
 	t.Helper()
-	sim := newSimulator(t, ttamsim.Config{})
-	bundle, err := assets.Build(assets.Options{})
-	if err != nil {
-		t.Fatalf("assets.Build: %v", err)
-	}
-	h, err := NewServer(Deps{
-		Logger: slog.New(slog.NewJSONHandler(new(syncBuffer), nil)),
-		Settings: Settings{
-			APIURL:                sim.URL,
-			ClientID:              ttamsim.DemoClient().ID,
-			ClientSecret:          ttamsim.DemoClient().Secret,
-			Scope:                 "basic names email genomes",
-			MaxBodyBytes:          1 << 20,
-			MaxConcurrentRequests: 64,
-		},
-		Users: st, Tokens: st, Sessions: st, Health: st,
-		Assets:     bundle,
-		Registry:   prometheus.NewRegistry(),
-		HTTPClient: &http.Client{Timeout: 10 * time.Second},
-		Genotypes:  st, Jobs: st, Phenotypes: st, Scans: st, Markers: st,
-	})
-	if err != nil {
-		t.Fatalf("NewServer: %v", err)
-	}
-	app := &genotypeApp{Server: httptest.NewServer(h)}
-	t.Cleanup(app.Close)
-	return app
+	return &genotypeApp{Server: startApp(t, st, 0)}
 }
 
 var dashboardAccountRe = regexp.MustCompile(`<dt>23andMe account</dt><dd><code>([^<]+)</code>`)

@@ -38,6 +38,13 @@ type researchApp struct {
 // newResearchApp starts the simulator and an app on st with k = 3.
 func newResearchApp(t testing.TB, st researchStore) *researchApp {
 	t.Helper()
+	return &researchApp{Server: startApp(t, st, 3), store: st}
+}
+
+// startApp starts the simulator and an app on st with every store wired
+// and k = minGroupSize (0: the default), both closed when t ends.
+func startApp(t testing.TB, st researchStore, minGroupSize int) *httptest.Server {
+	t.Helper()
 	sim := newSimulator(t, ttamsim.Config{})
 	bundle, err := assets.Build(assets.Options{})
 	if err != nil {
@@ -52,7 +59,7 @@ func newResearchApp(t testing.TB, st researchStore) *researchApp {
 			Scope:                 "basic names email genomes",
 			MaxBodyBytes:          1 << 20,
 			MaxConcurrentRequests: 64,
-			MinGroupSize:          3,
+			MinGroupSize:          minGroupSize,
 		},
 		Users: st, Tokens: st, Sessions: st, Health: st,
 		Assets:     bundle,
@@ -63,9 +70,9 @@ func newResearchApp(t testing.TB, st researchStore) *researchApp {
 	if err != nil {
 		t.Fatalf("NewServer: %v", err)
 	}
-	app := &researchApp{Server: httptest.NewServer(h), store: st}
-	t.Cleanup(app.Close)
-	return app
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv
 }
 
 // researchStores runs fn on SQLite and on Postgres.
