@@ -96,19 +96,26 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	var j phenolink.Job
 	found := true
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, `
-			DELETE FROM job_payload_parts WHERE job_id IN (
-				SELECT id FROM jobs
-				WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1))`, kinds); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `
+		// The jobs first, then their parts: Complete, Fail and an
+		// account's deletion lock in that order too, so a stalled worker
+		// finishing while its lease is failed here cannot deadlock with it.
+		rows, err := tx.Query(ctx, `
 			UPDATE jobs SET state = 'failed', payload = '', locked_until = NULL, updated_at = now(),
 				message = 'The job stopped unexpectedly on every attempt.'
-			WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1)`, kinds); err != nil {
+			WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1)
+			RETURNING id`, kinds)
+		if err != nil {
 			return err
 		}
-		var err error
+		failed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
+		if err != nil {
+			return err
+		}
+		if len(failed) > 0 {
+			if _, err := tx.Exec(ctx, `DELETE FROM job_payload_parts WHERE job_id = ANY($1)`, failed); err != nil {
+				return err
+			}
+		}
 		j, err = scanJob(tx.QueryRow(ctx, `
 			UPDATE jobs SET state = 'running', attempts = attempts + 1,
 				locked_until = now() + $2 * interval '1 microsecond', updated_at = now()

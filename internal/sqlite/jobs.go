@@ -98,21 +98,38 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	found := true
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := time.Now().UnixNano()
-		if _, err := exec(ctx, tx, `
-			DELETE FROM job_payload_parts WHERE job_id IN (
-				SELECT id FROM jobs
-				WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
-					AND kind IN (SELECT value FROM json_each(?2)))`, now, kindsJSON(kinds)); err != nil {
-			return err
-		}
-		if _, err := exec(ctx, tx, `
+		// The jobs first, then their parts, in the order Complete, Fail
+		// and an account's deletion take them (the Postgres store needs
+		// that order to avoid deadlocks; here it keeps the two alike).
+		rows, err := query(ctx, tx, `
 			UPDATE jobs SET state = 'failed', payload = x'', locked_until = NULL, updated_at = ?1,
 				message = 'The job stopped unexpectedly on every attempt.'
 			WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
-				AND kind IN (SELECT value FROM json_each(?2))`, now, kindsJSON(kinds)); err != nil {
+				AND kind IN (SELECT value FROM json_each(?2))
+			RETURNING id`, now, kindsJSON(kinds))
+		if err != nil {
 			return err
 		}
-		var err error
+		var failed []int64
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			failed = append(failed, id)
+		}
+		if err := rows.Close(); err != nil {
+			return err
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		for _, id := range failed {
+			if err := dropPayloadParts(ctx, tx, id); err != nil {
+				return err
+			}
+		}
 		j, err = scanJob(queryRow(ctx, tx, `
 			UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ?3, updated_at = ?1
 			WHERE id = (
