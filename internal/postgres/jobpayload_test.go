@@ -60,3 +60,34 @@ func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 		t.Fatalf("Claim of an inline payload = %d bytes, %v; want %d bytes", len(j.Payload), err, len(payload))
 	}
 }
+
+// TestPayloadPartsSurviveMigratingDown checks that going back below
+// migration 00009 puts a queued payload's parts back whole into
+// jobs.payload, where the older schema reads it.
+func TestPayloadPartsSurviveMigratingDown(t *testing.T) {
+	ctx := t.Context()
+	db := open(t, newSchema(t), Options{})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
+		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	payload := make([]byte, 3*payloadPartSize+7)
+	rand.NewChaCha8([32]byte{2}).Read(payload)
+	id, err := db.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: "u1", ProfileID: "p1", Payload: payload})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.migrations.DownTo(ctx, 8); err != nil {
+		t.Fatalf("migrating down to 8: %v", err)
+	}
+	var got []byte
+	if err := db.pool.QueryRow(ctx, `SELECT payload FROM jobs WHERE id = $1`, id).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, payload) {
+		t.Errorf("payload after migrating down = %d bytes, want the %d queued", len(got), len(payload))
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,5 +64,47 @@ func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 	j, err := db.Claim(ctx, kinds, time.Minute)
 	if err != nil || !bytes.Equal(j.Payload, payload) {
 		t.Fatalf("Claim of an inline payload = %d bytes, %v; want %d bytes", len(j.Payload), err, len(payload))
+	}
+}
+
+// TestPayloadPartsFailTheirJobsWhenMigratingDown checks that going back
+// below migration 00009 ends a queued job whose payload is in parts with
+// a message, rather than leaving it to run with an empty payload.
+func TestPayloadPartsFailTheirJobsWhenMigratingDown(t *testing.T) {
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
+		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	large, err := db.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: "u1", ProfileID: "p1", Payload: make([]byte, 2*payloadPartSize)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	small, err := db.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: "u1", ProfileID: "p1", Payload: []byte("small")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.migrations.DownTo(ctx, 8); err != nil {
+		t.Fatalf("migrating down to 8: %v", err)
+	}
+	for _, tt := range []struct {
+		id            int64
+		state, saying string
+	}{{large, phenolink.JobFailed, "upload the file again"}, {small, phenolink.JobQueued, ""}} {
+		var state, message string
+		if err := db.read.QueryRowContext(ctx, `SELECT state, message FROM jobs WHERE id = ?`, tt.id).Scan(&state, &message); err != nil {
+			t.Fatal(err)
+		}
+		if state != tt.state || !strings.Contains(message, tt.saying) {
+			t.Errorf("job %d after migrating down = %s %q, want %s saying %q", tt.id, state, message, tt.state, tt.saying)
+		}
 	}
 }

@@ -24,6 +24,12 @@ ALTER TABLE marker_blocks
     ALTER COLUMN positions SET STORAGE EXTERNAL;
 
 -- +goose Down
+-- Payloads still in parts go back whole into jobs.payload, so that queued
+-- and retrying imports still run under the older schema.
+UPDATE jobs SET payload = p.whole
+FROM (SELECT job_id, string_agg(bytes, ''::bytea ORDER BY part) AS whole
+      FROM job_payload_parts GROUP BY job_id) AS p
+WHERE jobs.id = p.job_id;
 ALTER TABLE marker_blocks
     ALTER COLUMN ids SET STORAGE EXTENDED,
     ALTER COLUMN positions SET STORAGE EXTENDED;

@@ -18,4 +18,10 @@ CREATE TABLE job_payload_parts (
 ) STRICT;
 
 -- +goose Down
+-- SQLite has no byte-exact aggregate to put parts back together, so the
+-- jobs whose payload is in parts end with a message saying what to do,
+-- instead of running later with an empty payload under the older schema.
+UPDATE jobs SET state = 'failed', payload = x'', locked_until = NULL,
+    message = 'The upload was lost when the database went back to an older version; upload the file again.'
+WHERE id IN (SELECT job_id FROM job_payload_parts) AND state IN ('queued', 'running');
 DROP TABLE job_payload_parts;
