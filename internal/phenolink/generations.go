@@ -9,10 +9,12 @@ import "context"
 // value also sees the change, and a rolled-back write moves nothing.
 type Generations struct {
 	// Genomes moves with every change to the stored genotype records:
-	// an import, a re-import, a deleted genome or profile.
+	// an import, a re-import, a deleted genome, and so a deleted profile
+	// (its record goes with it).
 	Genomes int64
 	// Cohort moves with every change to who counts in a cohort read or to
-	// their values: phenotype values, consents, profiles and the catalog.
+	// their values: phenotype values, consents and the catalog, and so a
+	// deleted profile or account (its values and consent go with it).
 	Cohort int64
 }
 
