@@ -282,8 +282,11 @@ func TestDeleteEverythingLeavesNoRows(t *testing.T) {
 		jobOf(t)(postUpload(t, c, app.URL+"/genotypes/upload/", "file", "genome.txt", rawFile(t, 300, 6)))
 		runJobs(t, db)
 		jobOf(t)(postForm(t, c, app.URL+"/genotypes/sync/", nil))
+		// A second upload still queued: its staged payload, over a
+		// megabyte, waits in parts.
+		jobOf(t)(postUpload(t, c, app.URL+"/genotypes/upload/", "file", "genome.txt", rawFile(t, 200_000, 7)))
 		before := db.counts(t)
-		for _, table := range []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs", "consents"} {
+		for _, table := range []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs", "consents", "job_payload_parts"} {
 			if before[table] == 0 {
 				t.Fatalf("%s is empty before deletion, so the test proves nothing: %v", table, before)
 			}
