@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"phenolink/internal/phenolink"
 	"phenolink/internal/sqlite"
@@ -154,12 +156,22 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 }
 
 // TestPagesDuringWritesOnSQLite runs pages on one Service while consents
-// are withdrawn and given again and genomes re-imported, and checks that
-// the page after the last write is the one a new Service computes: no
-// page keeps what it read under an older count.
+// are withdrawn, genomes re-imported and values deleted, with pages served
+// between every two writes, and checks that the page after the last write
+// is the one a new Service computes: no page keeps what it read under an
+// older count.
 func TestPagesDuringWritesOnSQLite(t *testing.T) {
+	testPagesDuringWrites(t, openSQLite(t))
+}
+
+// TestPagesDuringWritesOnPostgres is TestPagesDuringWritesOnSQLite on
+// Postgres, whose counters move at commit.
+func TestPagesDuringWritesOnPostgres(t *testing.T) {
+	testPagesDuringWrites(t, openPostgres(t))
+}
+
+func testPagesDuringWrites(t *testing.T, db pageStore) {
 	ctx := context.Background()
-	db := openSQLite(t)
 	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}, {ID: "rs2", Chrom: 2, Pos: 200}}
 	calls := func(i int) []phenolink.Call {
 		return []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3], []phenolink.Call{0x22, 0x24, 0x44}[i/3%3]}
@@ -186,6 +198,7 @@ func TestPagesDuringWritesOnSQLite(t *testing.T) {
 	snps := []string{"rs1", "rs2"}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
+	var pages atomic.Int64
 	for range 3 {
 		wg.Go(func() {
 			for {
@@ -198,10 +211,23 @@ func TestPagesDuringWritesOnSQLite(t *testing.T) {
 					t.Error(err)
 					return
 				}
+				pages.Add(1)
 			}
 		})
 	}
+	// Pages run between every two writes, not only before or after them.
+	pagesUntil := func(n int64) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for pages.Load() < n {
+			if time.Now().After(deadline) {
+				t.Fatalf("no page in 10 s (%d of %d served)", pages.Load(), n)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
 	for i := range 30 {
+		pagesUntil(pages.Load() + 3)
 		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
 		var err error
 		switch i % 3 {
