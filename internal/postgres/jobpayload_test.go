@@ -15,14 +15,7 @@ import (
 // payload queued inline before parts existed is still claimed whole.
 func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
-		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
-		t.Fatal(err)
-	}
+	db := payloadDB(t)
 	payload := make([]byte, payloadPartSize+1)
 	rand.NewChaCha8([32]byte{1}).Read(payload)
 	kinds := []string{phenolink.JobImportGenome}
@@ -66,14 +59,7 @@ func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 // jobs.payload, where the older schema reads it.
 func TestPayloadPartsSurviveMigratingDown(t *testing.T) {
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
-		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
-		t.Fatal(err)
-	}
+	db := payloadDB(t)
 	payload := make([]byte, 3*payloadPartSize+7)
 	rand.NewChaCha8([32]byte{2}).Read(payload)
 	id, err := db.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: "u1", ProfileID: "p1", Payload: payload})
@@ -90,4 +76,20 @@ func TestPayloadPartsSurviveMigratingDown(t *testing.T) {
 	if !bytes.Equal(got, payload) {
 		t.Errorf("payload after migrating down = %d bytes, want the %d queued", len(got), len(payload))
 	}
+}
+
+// payloadDB opens a migrated database with user u1 and profile p1 to
+// queue jobs for.
+func payloadDB(t *testing.T) *DB {
+	t.Helper()
+	ctx := t.Context()
+	db := open(t, newSchema(t), Options{})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
+		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }

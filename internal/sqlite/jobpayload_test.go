@@ -17,18 +17,7 @@ import (
 // payload queued inline before parts existed is still claimed whole.
 func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
-		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
-		t.Fatal(err)
-	}
+	db := payloadDB(t)
 	payload := make([]byte, payloadPartSize+1)
 	rand.NewChaCha8([32]byte{1}).Read(payload)
 	kinds := []string{phenolink.JobImportGenome}
@@ -72,18 +61,7 @@ func TestPayloadPartBoundaryAndInlineRows(t *testing.T) {
 // a message, rather than leaving it to run with an empty payload.
 func TestPayloadPartsFailTheirJobsWhenMigratingDown(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
-		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
-		t.Fatal(err)
-	}
+	db := payloadDB(t)
 	large, err := db.Enqueue(ctx, phenolink.Job{Kind: phenolink.JobImportGenome, UserID: "u1", ProfileID: "p1", Payload: make([]byte, 2*payloadPartSize)})
 	if err != nil {
 		t.Fatal(err)
@@ -107,4 +85,24 @@ func TestPayloadPartsFailTheirJobsWhenMigratingDown(t *testing.T) {
 			t.Errorf("job %d after migrating down = %s %q, want %s saying %q", tt.id, state, message, tt.state, tt.saying)
 		}
 	}
+}
+
+// payloadDB opens a migrated database with user u1 and profile p1 to
+// queue jobs for.
+func payloadDB(t *testing.T) *DB {
+	t.Helper()
+	ctx := t.Context()
+	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
+		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	return db
 }
