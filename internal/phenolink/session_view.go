@@ -17,6 +17,45 @@ type SessionView struct {
 	Researcher bool
 }
 
+// SessionViewRow is one row of a store's session-view query: the session
+// and its user, repeated on every row, and one of the user's profiles.
+type SessionViewRow struct {
+	Data       []byte
+	HasUser    bool // false when the session is not signed in
+	User       User
+	Researcher bool
+	HasProfile bool // false on the one row of a user without profiles
+	Profile    Profile
+}
+
+// SessionViewBuilder assembles a SessionView from its query's rows, read
+// in profile order, so each store only scans its driver's columns.
+type SessionViewBuilder struct {
+	view  SessionView
+	found bool
+}
+
+// Add folds in one row: the first gives the session and its user, and
+// every row with a profile adds it.
+func (b *SessionViewBuilder) Add(r *SessionViewRow) {
+	if !b.found {
+		b.found, b.view.Data = true, r.Data
+		if r.HasUser {
+			u := r.User
+			b.view.User, b.view.Profiles, b.view.Researcher = &u, []Profile{}, r.Researcher
+		}
+	}
+	if r.HasProfile && b.view.User != nil {
+		p := r.Profile
+		p.UserID = b.view.User.ID
+		b.view.Profiles = append(b.view.Profiles, p)
+	}
+}
+
+// View returns the assembled view; found is false when no row was added
+// (the token is unknown or expired).
+func (b *SessionViewBuilder) View() (v SessionView, found bool) { return b.view, b.found }
+
 // SessionViewStore reads a session with its user and profiles in one query.
 // A store offers it beside SessionStore and UserStore; the answers must be
 // the ones FindCtx, User and Profiles would give at the same instant.

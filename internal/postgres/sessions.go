@@ -130,36 +130,25 @@ func (db *DB) SessionView(ctx context.Context, token string) (phenolink.SessionV
 		return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
 	}
 	defer rows.Close()
-	var v phenolink.SessionView
-	found := false
+	var b phenolink.SessionViewBuilder
 	for rows.Next() {
 		var (
-			data             []byte
-			hasUser, hasProf bool
-			researcher       bool
-			u                phenolink.User
+			r                phenolink.SessionViewRow
 			created, updated *time.Time
-			p                phenolink.Profile
 		)
-		if err := rows.Scan(&data, &hasUser, &u.ID, &u.FirstName, &u.LastName, &u.Email, &created, &updated,
-			&hasProf, &p.ID, &p.FirstName, &p.LastName, &p.IsGenotyped, &researcher); err != nil {
+		if err := rows.Scan(&r.Data, &r.HasUser, &r.User.ID, &r.User.FirstName, &r.User.LastName, &r.User.Email, &created, &updated,
+			&r.HasProfile, &r.Profile.ID, &r.Profile.FirstName, &r.Profile.LastName, &r.Profile.IsGenotyped, &r.Researcher); err != nil {
 			return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
 		}
-		if !found {
-			found, v.Data = true, data
-			if hasUser {
-				u.CreatedAt, u.UpdatedAt = created.UTC(), updated.UTC()
-				v.User, v.Profiles, v.Researcher = &u, []phenolink.Profile{}, researcher
-			}
+		if r.HasUser && created != nil && updated != nil {
+			r.User.CreatedAt, r.User.UpdatedAt = created.UTC(), updated.UTC()
 		}
-		if hasProf {
-			p.UserID = v.User.ID
-			v.Profiles = append(v.Profiles, p)
-		}
+		b.Add(&r)
 	}
 	if err := rows.Err(); err != nil {
 		return phenolink.SessionView{}, false, fmt.Errorf("postgres.SessionView: %w", err)
 	}
+	v, found := b.View()
 	return v, found, nil
 }
 
