@@ -85,20 +85,11 @@ func linear(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startRun(*profile, *threads)
+	if err != nil {
+		return err
 	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-	}
+	defer stop()
 	start := time.Now()
 	r, err := plinkfile.Open(*bfile)
 	if err != nil {
@@ -212,3 +203,26 @@ func (w *resultWriter) write(r *association.Result) error {
 }
 
 func (w *resultWriter) flush() error { return w.w.Flush() }
+
+// startRun starts a CPU profile into path (none when empty) and limits
+// the process to threads cores (all when 0); stop ends the profile.
+func startRun(path string, threads int) (stop func(), err error) {
+	if threads > 0 {
+		runtime.GOMAXPROCS(threads)
+	}
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}

@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
-	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -118,20 +117,11 @@ func job(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *profile != "" {
-		f, err := os.Create(*profile)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startRun(*profile, *threads)
+	if err != nil {
+		return err
 	}
-	if *threads > 0 {
-		runtime.GOMAXPROCS(*threads)
-	}
+	defer stop()
 	ctx := context.Background()
 	s, err := openStore(ctx, *db, *schema)
 	if err != nil {
