@@ -87,6 +87,16 @@ func open(t testing.TB, databaseURL string, opts Options) *DB {
 	return db
 }
 
+// openMigrated opens a migrated store in a new schema, closed when t ends.
+func openMigrated(t testing.TB, opts Options) *DB {
+	t.Helper()
+	db := open(t, newSchema(t), opts)
+	if err := db.Migrate(t.Context()); err != nil {
+		t.Fatalf("Migrate: %v", err)
+	}
+	return db
+}
+
 func harness() storetest.Harness {
 	return storetest.Harness{
 		NewDatabase: func(t *testing.T) func(*secretbox.Box) storetest.Store {
@@ -196,20 +206,14 @@ func BenchmarkStore(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db := open(b, newSchema(b), Options{Box: box})
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{Box: box})
 	storetest.RunBenchmarks(b, db)
 }
 
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if _, err := db.migrations.DownTo(ctx, 0); err != nil {
 		t.Fatalf("migrating down to 0: %v", err)
 	}
@@ -263,10 +267,7 @@ func BenchmarkScanGenomes(b *testing.B) {
 	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and scan them")
 	}
-	db := open(b, newSchema(b), Options{})
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{})
 	alter := map[string]string{
 		"lz4":  `ALTER TABLE genomes ALTER COLUMN calls SET STORAGE EXTENDED, ALTER COLUMN calls SET COMPRESSION lz4`,
 		"pglz": `ALTER TABLE genomes ALTER COLUMN calls SET STORAGE EXTENDED, ALTER COLUMN calls SET COMPRESSION pglz`,
@@ -286,9 +287,6 @@ func BenchmarkCallsAt(b *testing.B) {
 	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and read markers of them")
 	}
-	db := open(b, newSchema(b), Options{})
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{})
 	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000)
 }

@@ -8,10 +8,7 @@ import (
 func TestConstraintErrorsAreRecognised(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	insertUser := `INSERT INTO users (id, first_name, last_name, email, created_at, updated_at) VALUES ('u1', '', '', '', now(), now())`
 	if _, err := db.pool.Exec(ctx, insertUser); err != nil {
 		t.Fatal(err)

@@ -17,10 +17,7 @@ import (
 // again and again.
 func TestGenerationsMoveWithTheCommit(t *testing.T) {
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if err := db.SaveUser(ctx, phenolink.User{ID: "u1"}, []phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
 		t.Fatal(err)
 	}

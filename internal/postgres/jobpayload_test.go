@@ -83,10 +83,7 @@ func TestPayloadPartsSurviveMigratingDown(t *testing.T) {
 func payloadDB(t *testing.T) *DB {
 	t.Helper()
 	ctx := t.Context()
-	db := open(t, newSchema(t), Options{})
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
 		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
 		t.Fatal(err)

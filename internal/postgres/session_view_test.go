@@ -18,9 +18,6 @@ func BenchmarkSessionView(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	db := open(b, newSchema(b), Options{Box: box})
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{Box: box})
 	storetest.RunSessionViewBenchmarks(b, db)
 }

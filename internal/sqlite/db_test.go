@@ -81,15 +81,23 @@ func TestStore(t *testing.T) {
 }
 
 func BenchmarkStore(b *testing.B) {
-	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{Box: benchBox(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{Box: benchBox(b)})
 	storetest.RunBenchmarks(b, db)
+}
+
+// openMigrated opens a migrated database in a new temporary directory,
+// closed when tb ends.
+func openMigrated(tb testing.TB, opts Options) *DB {
+	tb.Helper()
+	db, err := Open(tb.Context(), filepath.Join(tb.TempDir(), "phenolink.db"), opts)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	if err := db.Migrate(tb.Context()); err != nil {
+		tb.Fatal(err)
+	}
+	return db
 }
 
 func benchBox(b *testing.B) *secretbox.Box {
@@ -121,14 +129,7 @@ func BenchmarkScanGenomes(b *testing.B) {
 	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and scan them")
 	}
-	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "scan.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{})
 	storetest.RunScanBenchmark(b, db, 2000, 630_000)
 }
 
@@ -139,13 +140,6 @@ func BenchmarkCallsAt(b *testing.B) {
 	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and read markers of them")
 	}
-	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "calls.db"), Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{})
 	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000)
 }

@@ -1,21 +1,13 @@
 package sqlite
 
 import (
-	"path/filepath"
 	"testing"
 )
 
 // The driver's real errors are classified, not look-alikes.
 func TestConstraintErrorsAreRecognised(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	insertUser := `INSERT INTO users (id, first_name, last_name, email, created_at, updated_at) VALUES ('u1', '', '', '', 0, 0)`
 	if _, err := db.write.ExecContext(ctx, insertUser); err != nil {
 		t.Fatal(err)

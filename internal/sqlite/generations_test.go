@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,14 +14,7 @@ import (
 // relies on exactly this.
 func TestGenerationsMoveWithTheCommit(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if err := db.SaveUser(ctx, phenolink.User{ID: "u1"}, []phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package sqlite
 import (
 	"bytes"
 	"math/rand/v2"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -92,14 +91,7 @@ func TestPayloadPartsFailTheirJobsWhenMigratingDown(t *testing.T) {
 func payloadDB(t *testing.T) *DB {
 	t.Helper()
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "phenolink.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"},
 		[]phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
 		t.Fatal(err)

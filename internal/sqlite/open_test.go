@@ -64,14 +64,7 @@ func TestTokenMethodsNeedABox(t *testing.T) {
 
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	ctx := t.Context()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"), Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigrated(t, Options{})
 	if _, err := db.migrations.DownTo(ctx, 0); err != nil {
 		t.Fatalf("migrating down to 0: %v", err)
 	}

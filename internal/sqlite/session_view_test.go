@@ -1,7 +1,6 @@
 package sqlite
 
 import (
-	"path/filepath"
 	"testing"
 
 	"phenolink/internal/storetest"
@@ -14,13 +13,6 @@ func TestSessionView(t *testing.T) {
 }
 
 func BenchmarkSessionView(b *testing.B) {
-	db, err := Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"), Options{Box: benchBox(b)})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	if err := db.Migrate(b.Context()); err != nil {
-		b.Fatal(err)
-	}
+	db := openMigrated(b, Options{Box: benchBox(b)})
 	storetest.RunSessionViewBenchmarks(b, db)
 }
