@@ -275,3 +275,14 @@ func readBody(t testing.TB, resp *http.Response) string {
 	}
 	return string(b)
 }
+
+// wantContains reports each of wants that text lacks, as the message
+// (such as "page lacks") followed by the quoted want.
+func wantContains(t testing.TB, text, message string, wants ...string) {
+	t.Helper()
+	for _, want := range wants {
+		if !strings.Contains(text, want) {
+			t.Errorf("%s %q", message, want)
+		}
+	}
+}

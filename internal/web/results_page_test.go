@@ -59,7 +59,7 @@ func TestResultsPageShowsGroupsTestAndChart(t *testing.T) {
 		// 1715. G is the minor allele among the eight shown, so beta per
 		// copy of G is the difference of the means, 111, with
 		// SE = sqrt((40/6)/2) and t = 111/SE, over n = 8.
-		for _, want := range []string{
+		wantContains(t, main, "results page lacks",
 			`<code>rs100</code> and Height (mm)`,
 			`<th scope="row"><code>AA</code></th><td class="num">0</td><td class="num">4</td><td class="num">1604</td><td class="num">2.582</td><td class="num">1604</td>`,
 			`<th scope="row"><code>AG</code></th><td class="num">1</td><td class="num">4</td><td class="num">1715</td><td class="num">2.582</td><td class="num">1715</td>`,
@@ -72,11 +72,7 @@ func TestResultsPageShowsGroupsTestAndChart(t *testing.T) {
 			`id="unknown-snps"`, "<li><code>rs999</code></li>",
 			`value="rs100, rs200, rs999"`, `<option value="height_mm" selected>`,
 			`href="/results/results.csv?phenotypes=height_mm&amp;snps=rs100%2Crs200%2Crs999"`,
-		} {
-			if !strings.Contains(main, want) {
-				t.Errorf("results page lacks %q", want)
-			}
-		}
+		)
 		if n := strings.Count(main, `<svg class="results-chart"`); n != 2 {
 			t.Errorf("%d charts, want one per table (2)", n)
 		}
@@ -196,11 +192,7 @@ func TestResultsAreForResearchersOnly(t *testing.T) {
 			t.Errorf("signed out = %d to %q, want 303 to sign in", resp.StatusCode, resp.Header.Get("Location"))
 		}
 		_, page := get(t, c, app.URL+"/")
-		for _, want := range []string{`href="/genotypes/"`, `href="/consent/"`, `href="/survey/"`, ">Dashboard</a>"} {
-			if !strings.Contains(page, want) {
-				t.Errorf("signed-in header lacks %q", want)
-			}
-		}
+		wantContains(t, page, "signed-in header lacks", `href="/genotypes/"`, `href="/consent/"`, `href="/survey/"`, ">Dashboard</a>")
 		if got := auditActions(t, st); len(got) != 0 {
 			t.Errorf("refused exports wrote the audit log: %v", got)
 		}
@@ -269,11 +261,7 @@ func TestResultsFormAndTheOriginalAddress(t *testing.T) {
 			t.Fatalf("empty form = %d", resp.StatusCode)
 		}
 		main := mainOf(t, page)
-		for _, want := range []string{`<input type="text" id="snps" name="snps" value=""`, `<select id="phenotypes" name="phenotypes" multiple`, `<option value="height_mm">`} {
-			if !strings.Contains(main, want) {
-				t.Errorf("form lacks %q", want)
-			}
-		}
+		wantContains(t, main, "form lacks", `<input type="text" id="snps" name="snps" value=""`, `<select id="phenotypes" name="phenotypes" multiple`, `<option value="height_mm">`)
 		if strings.Contains(main, "results-error") || strings.Contains(main, "results-heading") {
 			t.Errorf("the empty form shows an error or results")
 		}
@@ -322,18 +310,14 @@ func TestResultsPageShowsCaseSharesAndOddsRatioForABinaryPhenotype(t *testing.T)
 		// interval exp(ln 9 ± 1.96 sqrt(1 + 1/3 + 1/3 + 1)).
 		se := math.Sqrt(1 + 1.0/3 + 1.0/3 + 1)
 		ci := formatStat(math.Exp(math.Log(9)-1.959964*se)) + " to " + formatStat(math.Exp(math.Log(9)+1.959964*se))
-		for _, want := range []string{
+		wantContains(t, main, "binary results lack",
 			`<th scope="col" class="num">evening</th><th scope="col" class="num">Share</th>`,
 			`<th scope="row"><code>AA</code></th><td class="num">0</td><td class="num">4</td><td class="num">1</td><td class="num">25.0%</td>`,
 			`<th scope="row"><code>AG</code></th><td class="num">1</td><td class="num">4</td><td class="num">3</td><td class="num">75.0%</td>`,
 			`<td colspan="3" class="results-hidden">fewer than 3</td>`,
-			"logistic, per copy of G", "<dt>OR</dt><dd>9</dd>", "<dt>95% CI</dt><dd>" + ci + "</dd>",
+			"logistic, per copy of G", "<dt>OR</dt><dd>9</dd>", "<dt>95% CI</dt><dd>"+ci+"</dd>",
 			"Share of evening by rs100 genotype",
-		} {
-			if !strings.Contains(main, want) {
-				t.Errorf("binary results lack %q", want)
-			}
-		}
+		)
 		if strings.Contains(main, "<dt>β</dt>") {
 			t.Errorf("a binary phenotype shows a linear beta")
 		}
