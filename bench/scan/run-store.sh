@@ -17,16 +17,7 @@
 # records shows in the wall time but not in the CPU or memory columns.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-sizes=("${@:-2000}")
-markers=${MARKERS:-600000}
-reps=${REPS:-3}
-dir=${DIR:-/tmp/phenolink-bench}
 db=${DB:-postgres://postgres@127.0.0.1:5432/test?sslmode=disable}
-mkdir -p "$dir"
-go build -o "$dir/scan" ./bench/scan
-for tool in plink1.9 plink2; do
-	command -v "$tool" >/dev/null || { echo "run-store.sh: $tool is not on PATH (apt-get install $tool)" >&2; exit 1; }
-done
 source bench/scan/timing.sh
 
 header

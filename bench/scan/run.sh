@@ -12,15 +12,6 @@
 # Wall time and peak resident memory come from /usr/bin/time.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-sizes=("${@:-2000}")
-markers=${MARKERS:-600000}
-reps=${REPS:-3}
-dir=${DIR:-/tmp/phenolink-bench}
-mkdir -p "$dir"
-go build -o "$dir/scan" ./bench/scan
-for tool in plink1.9 plink2; do
-	command -v "$tool" >/dev/null || { echo "run.sh: $tool is not on PATH (apt-get install $tool)" >&2; exit 1; }
-done
 
 source bench/scan/timing.sh
 

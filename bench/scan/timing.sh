@@ -1,6 +1,17 @@
-# Shared by run.sh and run-store.sh: best runs a command REPS times and
-# prints "wall user+sys maxrss_mb" of the fastest run; row prints one line
-# of the table. Expects $dir and $reps.
+# Shared by run.sh and run-store.sh, sourced after their own settings:
+# sets up the work directory and the scan binary and checks that PLINK is
+# installed; best runs a command REPS times and prints "wall user+sys
+# maxrss_mb" of the fastest run; row prints one line of the table.
+
+sizes=("${@:-2000}")
+markers=${MARKERS:-600000}
+reps=${REPS:-3}
+dir=${DIR:-/tmp/phenolink-bench}
+mkdir -p "$dir"
+go build -o "$dir/scan" ./bench/scan
+for tool in plink1.9 plink2; do
+	command -v "$tool" >/dev/null || { echo "$(basename "$0"): $tool is not on PATH (apt-get install $tool)" >&2; exit 1; }
+done
 
 best() {
 	local bestline="" t
