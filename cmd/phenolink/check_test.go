@@ -3,20 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"net/http"
-	"net/url"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"phenolink/internal/pgtest"
 	"phenolink/internal/sqlite"
 )
 
@@ -150,54 +144,9 @@ func TestCheckSchemaRefusesOldSchema(t *testing.T) {
 	}
 }
 
-// postgresSchemaURL returns a URL on TEST_DATABASE_URL's server (default:
-// the local one) whose connections use a new empty schema, dropped when the
-// test ends. TEST_DATABASE_URL=off skips.
-func postgresSchemaURL(t *testing.T) string {
-	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	if base == "off" {
-		t.Skip("TEST_DATABASE_URL=off")
-	}
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
-	}
-	defer conn.Close(context.Background())
-	schema := "test_cmd_" + hex.EncodeToString([]byte(rand.Text()[:6]))
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
 func TestServeProductionRefusesSchemaBehindUntilMigrated(t *testing.T) {
 	t.Parallel()
-	kv := productionEnv(postgresSchemaURL(t))
+	kv := productionEnv(pgtest.SchemaURL(t))
 	kv["ADDR"] = "127.0.0.1:0"
 	err := run(t.Context(), []string{"serve"}, mapenv(kv), io.Discard, io.Discard)
 	if err == nil || !strings.Contains(err.Error(), "run `phenolink migrate`") {

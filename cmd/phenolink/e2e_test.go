@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"phenolink/internal/pgtest"
 	"phenolink/internal/synth"
 	"phenolink/internal/ttamsim"
 )
@@ -40,7 +41,7 @@ func TestEndToEndSignIn(t *testing.T) {
 			srv := httptest.NewServer(sim)
 			t.Cleanup(srv.Close)
 			return map[string]string{
-				"DATABASE_URL":      postgresSchemaURL(t),
+				"DATABASE_URL":      pgtest.SchemaURL(t),
 				"API_URL":           srv.URL,
 				"API_CLIENT_ID":     ttamsim.DemoClient().ID,
 				"API_CLIENT_SECRET": ttamsim.DemoClient().Secret,

@@ -2,15 +2,12 @@ package importer
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -18,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"phenolink/internal/jobs"
+	"phenolink/internal/pgtest"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/postgres"
 	"phenolink/internal/secretbox"
@@ -74,40 +70,8 @@ func openSQLite(t testing.TB, box *secretbox.Box) store {
 // openPostgres migrates a fresh schema, dropped when the test ends.
 func openPostgres(t testing.TB, box *secretbox.Box) store {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	if base == "off" {
-		t.Skip("TEST_DATABASE_URL=off: skipping Postgres")
-	}
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
-	}
-	defer conn.Close(context.Background())
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	ident := pgx.Identifier{"test_" + hex.EncodeToString(suffix)}.Sanitize()
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if conn, err := pgx.Connect(ctx, base); err == nil {
-			conn.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE")
-			conn.Close(ctx)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", strings.Trim(ident, `"`))
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(t.Context(), u.String(), postgres.Options{Box: box})
+	dbURL := pgtest.SchemaURL(t)
+	db, err := postgres.Open(t.Context(), dbURL, postgres.Options{Box: box})
 	if err != nil {
 		t.Fatal(err)
 	}

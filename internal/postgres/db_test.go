@@ -2,9 +2,6 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"strings"
 	"testing"
@@ -12,71 +9,15 @@ import (
 
 	"github.com/jackc/pgx/v5"
 
+	"phenolink/internal/pgtest"
 	"phenolink/internal/secretbox"
 	"phenolink/internal/storetest"
 )
 
-// defaultTestURL is the local server the development machines and CI run.
-const defaultTestURL = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
+// newSchema returns a URL on an empty schema of its own, dropped when the
+// test ends, so tests run in parallel and leave nothing behind.
+func newSchema(t testing.TB) string { return pgtest.SchemaURL(t) }
 
-// testURL returns the server to test against: TEST_DATABASE_URL, or the
-// local default. The tests skip only when it says "off"; an unreachable
-// server fails them, so a broken setup cannot pass silently.
-func testURL(t testing.TB) string {
-	t.Helper()
-	u := os.Getenv("TEST_DATABASE_URL")
-	if u == "" {
-		u = defaultTestURL
-	}
-	if u == "off" {
-		t.Skip("TEST_DATABASE_URL=off: skipping the Postgres store tests")
-	}
-	return u
-}
-
-// newSchema creates an empty schema with a random name, drops it when the
-// test ends, and returns a URL whose connections use it, so tests run in
-// parallel and leave nothing behind.
-func newSchema(t testing.TB) string {
-	t.Helper()
-	base := testURL(t)
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip these tests): %v", err)
-	}
-	defer conn.Close(context.Background())
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "test_" + hex.EncodeToString(suffix)
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("creating schema %s: %v", schema, err)
-	}
-	t.Cleanup(func() {
-		// t.Context is already canceled when cleanups run.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("TEST_DATABASE_URL must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema) // pgx sends unknown URL parameters as session settings
-	u.RawQuery = q.Encode()
-	return u.String()
-}
-
-// open opens a store on databaseURL and closes it when the test ends.
 func open(t testing.TB, databaseURL string, opts Options) *DB {
 	t.Helper()
 	db, err := Open(t.Context(), databaseURL, opts)
@@ -141,7 +82,7 @@ func harness() storetest.Harness {
 }
 
 func TestStore(t *testing.T) {
-	testURL(t) // skip the whole suite at once when Postgres is off
+	pgtest.ServerURL(t) // skip the whole suite at once when Postgres is off
 	storetest.Run(t, harness())
 }
 

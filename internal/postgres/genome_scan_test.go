@@ -3,10 +3,11 @@ package postgres
 import (
 	"testing"
 
+	"phenolink/internal/pgtest"
 	"phenolink/internal/storetest"
 )
 
 func TestScanGenomeRecords(t *testing.T) {
-	testURL(t) // skip when Postgres is off
+	pgtest.ServerURL(t) // skip when Postgres is off
 	storetest.RunGenomeScan(t, harness())
 }

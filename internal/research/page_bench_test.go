@@ -2,20 +2,15 @@ package research
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"math"
 	mrand "math/rand/v2"
-	"net/url"
-	"os"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"phenolink/internal/pgtest"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/postgres"
 	"phenolink/internal/sqlite"
@@ -340,47 +335,9 @@ func BenchmarkPage(b *testing.B) {
 // the end; it skips when the variable is "off".
 func openPostgres(tb testing.TB) *postgres.DB {
 	tb.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	if base == "off" {
-		tb.Skip("TEST_DATABASE_URL=off: skipping the Postgres variant")
-	}
+	dbURL := pgtest.SchemaURL(tb)
 	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		tb.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
-	}
-	defer conn.Close(ctx)
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "research_bench_" + hex.EncodeToString(suffix)
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA "+ident); err != nil {
-		tb.Fatalf("creating schema %s: %v", schema, err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatalf("TEST_DATABASE_URL must be a postgres:// URL: %v", err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(ctx, u.String(), postgres.Options{})
+	db, err := postgres.Open(ctx, dbURL, postgres.Options{})
 	if err != nil {
 		tb.Fatalf("postgres.Open: %v", err)
 	}

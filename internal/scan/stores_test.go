@@ -2,18 +2,12 @@ package scan
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
-	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/jackc/pgx/v5"
-
+	"phenolink/internal/pgtest"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/postgres"
 	"phenolink/internal/scan/scantest"
@@ -63,46 +57,8 @@ func openSQLite(tb testing.TB) dbStore {
 // names (the local one by default), dropped when the test ends.
 func openPostgres(tb testing.TB) dbStore {
 	tb.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	if base == "off" {
-		tb.Skip("TEST_DATABASE_URL=off: skipping Postgres")
-	}
-	conn, err := pgx.Connect(tb.Context(), base)
-	if err != nil {
-		tb.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
-	}
-	defer conn.Close(context.Background())
-	suffix := make([]byte, 8)
-	rand.Read(suffix)
-	schema := "test_" + hex.EncodeToString(suffix)
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(tb.Context(), "CREATE SCHEMA "+ident); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		conn, err := pgx.Connect(ctx, base)
-		if err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-			return
-		}
-		defer conn.Close(ctx)
-		if _, err := conn.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			tb.Errorf("dropping schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(tb.Context(), u.String(), postgres.Options{})
+	dbURL := pgtest.SchemaURL(tb)
+	db, err := postgres.Open(tb.Context(), dbURL, postgres.Options{})
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -3,15 +3,12 @@ package web
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -19,10 +16,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"phenolink/internal/assets"
+	"phenolink/internal/pgtest"
 	"phenolink/internal/phenolink"
 	"phenolink/internal/postgres"
 	"phenolink/internal/secretbox"
@@ -128,43 +125,8 @@ func newPostgres(t testing.TB) store {
 // newPostgresAt is newPostgres that also returns the URL of its schema.
 func newPostgresAt(t testing.TB) (store, string) {
 	t.Helper()
-	base := os.Getenv("TEST_DATABASE_URL")
-	if base == "" {
-		base = "postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
-	}
-	if base == "off" {
-		t.Skip("TEST_DATABASE_URL=off: skipping the Postgres variant")
-	}
-	conn, err := pgx.Connect(t.Context(), base)
-	if err != nil {
-		t.Fatalf("Postgres at TEST_DATABASE_URL is unreachable (set TEST_DATABASE_URL=off to skip): %v", err)
-	}
-	defer conn.Close(context.Background())
-	var suffix [8]byte
-	_, _ = rand.Read(suffix[:])
-	schema := "web_test_" + hex.EncodeToString(suffix[:])
-	ident := pgx.Identifier{schema}.Sanitize()
-	if _, err := conn.Exec(t.Context(), "CREATE SCHEMA "+ident); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		c, err := pgx.Connect(ctx, base)
-		if err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-			return
-		}
-		defer c.Close(ctx)
-		if _, err := c.Exec(ctx, "DROP SCHEMA "+ident+" CASCADE"); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, _ := url.Parse(base)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db, err := postgres.Open(t.Context(), u.String(), postgres.Options{Box: testBox(t)})
+	dbURL := pgtest.SchemaURL(t)
+	db, err := postgres.Open(t.Context(), dbURL, postgres.Options{Box: testBox(t)})
 	if err != nil {
 		t.Fatalf("postgres.Open: %v", err)
 	}
@@ -172,7 +134,7 @@ func newPostgresAt(t testing.TB) (store, string) {
 	if err := db.Migrate(t.Context()); err != nil {
 		t.Fatalf("postgres Migrate: %v", err)
 	}
-	return db, u.String()
+	return db, dbURL
 }
 
 // newTestApp starts Phenolink on an httptest server.
