@@ -61,10 +61,3 @@ func readPayloadParts(ctx context.Context, tx pgx.Tx, id int64) ([]byte, error) 
 	}
 	return payload, nil
 }
-
-// dropPayloadParts deletes the parts of job id, whose payload is no longer
-// needed.
-func dropPayloadParts(ctx context.Context, tx pgx.Tx, id int64) error {
-	_, err := tx.Exec(ctx, `DELETE FROM job_payload_parts WHERE job_id = $1`, id)
-	return err
-}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"phenolink/internal/phenolink"
 )
@@ -96,26 +95,15 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	var j phenolink.Job
 	found := true
 	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		// The jobs first, then their parts: Complete, Fail and an
-		// account's deletion lock in that order too, so a stalled worker
-		// finishing while its lease is failed here cannot deadlock with it.
-		rows, err := tx.Query(ctx, `
+		// Failing a job drops its payload parts (a trigger of migration
+		// 00009), after the job's row is locked, as Complete and Fail do.
+		if _, err := tx.Exec(ctx, `
 			UPDATE jobs SET state = 'failed', payload = '', locked_until = NULL, updated_at = now(),
 				message = 'The job stopped unexpectedly on every attempt.'
-			WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1)
-			RETURNING id`, kinds)
-		if err != nil {
+			WHERE state = 'running' AND locked_until < now() AND attempts >= max_attempts AND kind = ANY($1)`, kinds); err != nil {
 			return err
 		}
-		failed, err := pgx.CollectRows(rows, pgx.RowTo[int64])
-		if err != nil {
-			return err
-		}
-		if len(failed) > 0 {
-			if _, err := tx.Exec(ctx, `DELETE FROM job_payload_parts WHERE job_id = ANY($1)`, failed); err != nil {
-				return err
-			}
-		}
+		var err error
 		j, err = scanJob(tx.QueryRow(ctx, `
 			UPDATE jobs SET state = 'running', attempts = attempts + 1,
 				locked_until = now() + $2 * interval '1 microsecond', updated_at = now()
@@ -150,15 +138,10 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	return j, nil
 }
 
-// execer is what the pool and a transaction share for statements.
-type execer interface {
-	Exec(ctx context.Context, sql string, args ...any) (pgconn.CommandTag, error)
-}
-
-// updateRunning runs an UPDATE of one running job through q and returns
-// ECONFLICT when the job is not running any more.
-func updateRunning(ctx context.Context, q execer, stmt string, args ...any) error {
-	tag, err := q.Exec(ctx, stmt, args...)
+// updateRunning runs an UPDATE of one running job and returns ECONFLICT
+// when the job is not running any more.
+func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error {
+	tag, err := db.pool.Exec(ctx, stmt, args...)
 	if err != nil {
 		return err
 	}
@@ -170,7 +153,7 @@ func updateRunning(ctx context.Context, q execer, stmt string, args ...any) erro
 
 // Heartbeat extends a running job's lease.
 func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) error {
-	err := updateRunning(ctx, db.pool, `
+	err := db.updateRunning(ctx, `
 		UPDATE jobs SET locked_until = now() + $2 * interval '1 microsecond', updated_at = now()
 		WHERE id = $1 AND state = 'running'`, id, lease.Microseconds())
 	if err != nil {
@@ -181,7 +164,7 @@ func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) erro
 
 // Progress records how far a running job is.
 func (db *DB) Progress(ctx context.Context, id int64, fraction float64, message string) error {
-	err := updateRunning(ctx, db.pool, `
+	err := db.updateRunning(ctx, `
 		UPDATE jobs SET progress = $2, message = $3, updated_at = now()
 		WHERE id = $1 AND state = 'running'`, id, clampFraction(fraction), message)
 	if err != nil {
@@ -198,16 +181,12 @@ func clampFraction(f float64) float64 {
 	return min(f, 1)
 }
 
-// Complete ends a running job as done and drops its payload.
+// Complete ends a running job as done and drops its payload (its parts
+// go by a trigger of migration 00009).
 func (db *DB) Complete(ctx context.Context, id int64, message string) error {
-	err := db.inTx(ctx, func(tx pgx.Tx) error {
-		if err := updateRunning(ctx, tx, `
-			UPDATE jobs SET state = 'done', progress = 1, message = $2, payload = '', locked_until = NULL, updated_at = now()
-			WHERE id = $1 AND state = 'running'`, id, message); err != nil {
-			return err
-		}
-		return dropPayloadParts(ctx, tx, id)
-	})
+	err := db.updateRunning(ctx, `
+		UPDATE jobs SET state = 'done', progress = 1, message = $2, payload = '', locked_until = NULL, updated_at = now()
+		WHERE id = $1 AND state = 'running'`, id, message)
 	if err != nil {
 		return fmt.Errorf("postgres.Complete(%d): %w", id, err)
 	}
@@ -234,12 +213,10 @@ func (db *DB) Fail(ctx context.Context, id int64, message string, retry bool) er
 				WHERE id = $1`, id, message, phenolink.JobBackoff(attempts).Microseconds())
 			return err
 		}
-		if _, err = tx.Exec(ctx, `
+		_, err = tx.Exec(ctx, `
 			UPDATE jobs SET state = 'failed', message = $2, payload = '', locked_until = NULL, updated_at = now()
-			WHERE id = $1`, id, message); err != nil {
-			return err
-		}
-		return dropPayloadParts(ctx, tx, id)
+			WHERE id = $1`, id, message)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("postgres.Fail(%d): %w", id, err)

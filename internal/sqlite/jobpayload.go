@@ -60,10 +60,3 @@ func readPayloadParts(ctx context.Context, q querier, id int64) ([]byte, error) 
 	}
 	return payload, nil
 }
-
-// dropPayloadParts deletes the parts of job id, whose payload is no longer
-// needed.
-func dropPayloadParts(ctx context.Context, q querier, id int64) error {
-	_, err := exec(ctx, q, `DELETE FROM job_payload_parts WHERE job_id = ?`, id)
-	return err
-}

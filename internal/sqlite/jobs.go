@@ -98,38 +98,16 @@ func (db *DB) Claim(ctx context.Context, kinds []string, lease time.Duration) (p
 	found := true
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		now := time.Now().UnixNano()
-		// The jobs first, then their parts, in the order Complete, Fail
-		// and an account's deletion take them (the Postgres store needs
-		// that order to avoid deadlocks; here it keeps the two alike).
-		rows, err := query(ctx, tx, `
+		// Failing a job drops its payload parts (a trigger of migration
+		// 00009), as Complete and Fail do.
+		if _, err := exec(ctx, tx, `
 			UPDATE jobs SET state = 'failed', payload = x'', locked_until = NULL, updated_at = ?1,
 				message = 'The job stopped unexpectedly on every attempt.'
 			WHERE state = 'running' AND locked_until < ?1 AND attempts >= max_attempts
-				AND kind IN (SELECT value FROM json_each(?2))
-			RETURNING id`, now, kindsJSON(kinds))
-		if err != nil {
+				AND kind IN (SELECT value FROM json_each(?2))`, now, kindsJSON(kinds)); err != nil {
 			return err
 		}
-		var failed []int64
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return err
-			}
-			failed = append(failed, id)
-		}
-		if err := rows.Close(); err != nil {
-			return err
-		}
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		for _, id := range failed {
-			if err := dropPayloadParts(ctx, tx, id); err != nil {
-				return err
-			}
-		}
+		var err error
 		j, err = scanJob(queryRow(ctx, tx, `
 			UPDATE jobs SET state = 'running', attempts = attempts + 1, locked_until = ?3, updated_at = ?1
 			WHERE id = (
@@ -168,10 +146,10 @@ func kindsJSON(kinds []string) string {
 	return string(b)
 }
 
-// updateRunning runs an UPDATE of one running job through q and returns
-// ECONFLICT when the job is not running any more.
-func updateRunning(ctx context.Context, q querier, stmt string, args ...any) error {
-	res, err := exec(ctx, q, stmt, args...)
+// updateRunning runs an UPDATE of one running job and returns ECONFLICT
+// when the job is not running any more.
+func (db *DB) updateRunning(ctx context.Context, stmt string, args ...any) error {
+	res, err := exec(ctx, db.write, stmt, args...)
 	if err != nil {
 		return err
 	}
@@ -186,7 +164,7 @@ func updateRunning(ctx context.Context, q querier, stmt string, args ...any) err
 // Heartbeat extends a running job's lease.
 func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) error {
 	now := time.Now()
-	err := updateRunning(ctx, db.write, `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+	err := db.updateRunning(ctx, `UPDATE jobs SET locked_until = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
 		now.Add(lease).UnixNano(), now.UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("sqlite.Heartbeat(%d): %w", id, err)
@@ -196,7 +174,7 @@ func (db *DB) Heartbeat(ctx context.Context, id int64, lease time.Duration) erro
 
 // Progress records how far a running job is.
 func (db *DB) Progress(ctx context.Context, id int64, fraction float64, message string) error {
-	err := updateRunning(ctx, db.write, `UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
+	err := db.updateRunning(ctx, `UPDATE jobs SET progress = ?, message = ?, updated_at = ? WHERE id = ? AND state = 'running'`,
 		clampFraction(fraction), message, time.Now().UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("sqlite.Progress(%d): %w", id, err)
@@ -212,16 +190,12 @@ func clampFraction(f float64) float64 {
 	return min(f, 1)
 }
 
-// Complete ends a running job as done and drops its payload.
+// Complete ends a running job as done and drops its payload (its parts
+// go by a trigger of migration 00009).
 func (db *DB) Complete(ctx context.Context, id int64, message string) error {
-	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		if err := updateRunning(ctx, tx, `
-			UPDATE jobs SET state = 'done', progress = 1, message = ?, payload = x'', locked_until = NULL, updated_at = ?
-			WHERE id = ? AND state = 'running'`, message, time.Now().UnixNano(), id); err != nil {
-			return err
-		}
-		return dropPayloadParts(ctx, tx, id)
-	})
+	err := db.updateRunning(ctx, `
+		UPDATE jobs SET state = 'done', progress = 1, message = ?, payload = x'', locked_until = NULL, updated_at = ?
+		WHERE id = ? AND state = 'running'`, message, time.Now().UnixNano(), id)
 	if err != nil {
 		return fmt.Errorf("sqlite.Complete(%d): %w", id, err)
 	}
@@ -248,12 +222,10 @@ func (db *DB) Fail(ctx context.Context, id int64, message string, retry bool) er
 				WHERE id = ?`, message, now.Add(phenolink.JobBackoff(attempts)).UnixNano(), now.UnixNano(), id)
 			return err
 		}
-		if _, err = exec(ctx, tx, `
+		_, err = exec(ctx, tx, `
 			UPDATE jobs SET state = 'failed', message = ?, payload = x'', locked_until = NULL, updated_at = ?
-			WHERE id = ?`, message, now.UnixNano(), id); err != nil {
-			return err
-		}
-		return dropPayloadParts(ctx, tx, id)
+			WHERE id = ?`, message, now.UnixNano(), id)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite.Fail(%d): %w", id, err)

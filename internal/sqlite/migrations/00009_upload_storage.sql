@@ -1,5 +1,6 @@
--- A large job payload (a staged genome, about 8 MB) in parts of under a
--- megabyte instead of one value of jobs.payload, which then holds x''.
+-- A large job payload (a staged genome, about 7.6 MB for 960,000
+-- markers) in parts of under a megabyte instead of one value of
+-- jobs.payload, which then holds x''.
 --
 -- SQLite's engine copies a bound value and again the record it builds from
 -- it, and reads one back whole into the row it returns, in memory of its
@@ -17,7 +18,17 @@ CREATE TABLE job_payload_parts (
     PRIMARY KEY (job_id, part)
 ) STRICT;
 
+-- A job that ends, done or failed for good, drops its parts, whichever
+-- statement ends it. A retry (back to queued) keeps them.
+-- +goose StatementBegin
+CREATE TRIGGER jobs_drop_payload_parts AFTER UPDATE OF state ON jobs
+WHEN NEW.state IN ('done', 'failed') BEGIN
+    DELETE FROM job_payload_parts WHERE job_id = NEW.id;
+END;
+-- +goose StatementEnd
+
 -- +goose Down
+DROP TRIGGER jobs_drop_payload_parts;
 -- SQLite has no byte-exact aggregate to put parts back together, so the
 -- jobs whose payload is in parts end with a message saying what to do,
 -- instead of running later with an empty payload under the older schema.
