@@ -35,9 +35,9 @@
 // The job queue lives in the jobs table. Claim runs inside the single
 // write connection's IMMEDIATE transaction, which serializes claims across
 // every process on the file, so no job is handed out twice. Times are Unix
-// nanoseconds from the claiming process's clock. A payload over one part (a megabyte less 4 KB)
-// (a staged genome) is stored in parts (table job_payload_parts), so the
-// engine's own copies of it stay small.
+// nanoseconds from the claiming process's clock. A payload larger than a
+// part (4 KB under a megabyte), a staged genome, is stored in parts (table
+// job_payload_parts), so the engine's own copies of it stay small.
 //
 // # Phenotypes and scans
 //

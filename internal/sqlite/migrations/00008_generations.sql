@@ -2,11 +2,13 @@
 -- in memory and asks this one row, each request, whether it is current.
 --
 -- genomes moves with every write to a stored record; cohort with every
--- write to what a cohort read returns: values, consents, profiles and the
--- catalog. Triggers move them inside the writing transaction, so a reader
--- that sees a new count also sees the change, and a rolled-back write
--- moves nothing. A profile's deletion moves both, whether its records and
--- values go by DeleteUser's explicit deletes or by a cascade.
+-- write to what a cohort read returns: values, consents and the catalog.
+-- Triggers move them inside the writing transaction, so a reader that
+-- sees a new count also sees the change, and a rolled-back write moves
+-- nothing. A deleted profile moves them through the record, values and
+-- consent it had, whether they go by DeleteUser's explicit deletes or by a
+-- cascade (SQLite fires the child tables' triggers for cascaded deletes);
+-- one that had none changes nothing a page reads.
 
 -- +goose Up
 CREATE TABLE generations (
@@ -81,16 +83,7 @@ CREATE TRIGGER phenotypes_delete_generation AFTER DELETE ON phenotypes BEGIN
 END;
 -- +goose StatementEnd
 
--- A profile's user never changes (SaveUser refuses another account's
--- profile), so only its deletion matters.
--- +goose StatementBegin
-CREATE TRIGGER profiles_delete_generation AFTER DELETE ON profiles BEGIN
-    UPDATE generations SET genomes = genomes + 1, cohort = cohort + 1;
-END;
--- +goose StatementEnd
-
 -- +goose Down
-DROP TRIGGER profiles_delete_generation;
 DROP TRIGGER phenotypes_delete_generation;
 DROP TRIGGER phenotypes_update_generation;
 DROP TRIGGER phenotypes_insert_generation;
