@@ -31,15 +31,24 @@ type Marker struct {
 	Pos   uint32
 }
 
+// markerIDChars reports whether every byte of id is printable ASCII other
+// than a space, as a marker id's must be.
+func markerIDChars[T ~string | ~[]byte](id T) bool {
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c > '~' {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate reports whether m can enter the marker index.
 func (m Marker) Validate() error {
 	if m.ID == "" || len(m.ID) > MaxMarkerIDLength {
 		return Errorf(EINVALID, "Marker id %q must have 1 to %d characters.", m.ID, MaxMarkerIDLength)
 	}
-	for i := 0; i < len(m.ID); i++ {
-		if c := m.ID[i]; c <= ' ' || c > '~' {
-			return Errorf(EINVALID, "Marker id %q may hold only printable ASCII letters, digits and signs.", m.ID)
-		}
+	if !markerIDChars(m.ID) {
+		return Errorf(EINVALID, "Marker id %q may hold only printable ASCII letters, digits and signs.", m.ID)
 	}
 	if !m.Chrom.Valid() {
 		return Errorf(EINVALID, "Marker %q has no valid chromosome.", m.ID)

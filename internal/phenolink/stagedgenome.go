@@ -231,13 +231,8 @@ func (g *StagedGenome) UnmarshalBinary(data []byte) error {
 		switch code & (1<<idTagBits - 1) {
 		case idLiteral:
 			id := r.bytes(code >> idTagBits)
-			if len(id) == 0 || len(id) > MaxMarkerIDLength {
+			if len(id) == 0 || len(id) > MaxMarkerIDLength || !markerIDChars(id) {
 				return bad
-			}
-			for _, c := range id {
-				if c <= ' ' || c > '~' {
-					return bad
-				}
 			}
 			total += len(id)
 		case idRS:
