@@ -119,29 +119,27 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 	// garbage once they end; return them to the system now rather than
 	// over the next minutes, so a web process that ran a job idles small.
 	defer debug.FreeOSMemory()
+	// Past the handler only the id is needed: nothing below holds job, so
+	// an import's payload (megabytes) is the handler's alone to drop.
+	id := job.ID
 	jobCtx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	stopHeartbeat := r.heartbeat(jobCtx, job.ID, cancel)
+	stopHeartbeat := r.heartbeat(jobCtx, id, cancel)
 	start := time.Now()
 	progress := func(fraction float64, message string) error {
-		err := r.Queue.Progress(jobCtx, job.ID, fraction, message)
+		err := r.Queue.Progress(jobCtx, id, fraction, message)
 		if phenolink.ErrorCode(err) == phenolink.ECONFLICT {
 			cancel(err)
 		}
 		return err
 	}
-	// The payload goes to the handler alone: job is captured by the
-	// closures above and lives until the outcome is recorded, and an
-	// import's payload is megabytes the handler is done with long before.
-	payload := job.Payload
-	job.Payload = nil
 	// Collect before the handler allocates: the collector's next goal is
 	// twice what was live at its last cycle, and when that cycle ran
 	// during the upload that queued this job (the raw file and its parse,
 	// garbage by now) the job's allocations would pile on top of that
 	// garbage to about twice the job's own peak before the next cycle.
 	runtime.GC()
-	message, err := r.call(jobCtx, job, payload, progress)
+	message, err := r.call(jobCtx, job, progress)
 	stopHeartbeat()
 	if cause := context.Cause(jobCtx); err == nil && cause != nil && !errors.Is(cause, context.Canceled) {
 		err = cause // the lease was lost while the handler finished
@@ -151,7 +149,7 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 	done, cancelDone := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 	defer cancelDone()
 	if err == nil {
-		if err := r.Queue.Complete(done, job.ID, message); err != nil {
+		if err := r.Queue.Complete(done, id, message); err != nil {
 			log.Error("completing a job", "err", err)
 			return
 		}
@@ -163,13 +161,13 @@ func (r Runner) runJob(ctx context.Context, job phenolink.Job) {
 		retry, shown = true, "Interrupted by a restart; it will run again shortly."
 	}
 	log.Warn("job failed", "err", err, "retry", retry, "took", time.Since(start))
-	if err := r.Queue.Fail(done, job.ID, shown, retry); err != nil && phenolink.ErrorCode(err) != phenolink.ECONFLICT {
+	if err := r.Queue.Fail(done, id, shown, retry); err != nil && phenolink.ErrorCode(err) != phenolink.ECONFLICT {
 		log.Error("recording a job's failure", "err", err)
 	}
 }
 
 // call runs the handler, turning a panic into an error.
-func (r Runner) call(ctx context.Context, job phenolink.Job, payload []byte, progress Progress) (message string, err error) {
+func (r Runner) call(ctx context.Context, job phenolink.Job, progress Progress) (message string, err error) {
 	id, kind := job.ID, job.Kind
 	h, ok := r.Handlers[kind]
 	if !ok {
@@ -180,7 +178,6 @@ func (r Runner) call(ctx context.Context, job phenolink.Job, payload []byte, pro
 			err = fmt.Errorf("job %d (%s) panicked: %v\n%s", id, kind, v, debug.Stack())
 		}
 	}()
-	job.Payload = payload
 	return h(ctx, job, progress)
 }
 
