@@ -3,7 +3,6 @@ package postgres
 import (
 	"testing"
 
-	"phenolink/internal/secretbox"
 	"phenolink/internal/storetest"
 )
 
@@ -14,10 +13,6 @@ func TestSessionView(t *testing.T) {
 }
 
 func BenchmarkSessionView(b *testing.B) {
-	box, err := secretbox.New("bench secret")
-	if err != nil {
-		b.Fatal(err)
-	}
-	db := openMigrated(b, Options{Box: box})
+	db := openMigrated(b, Options{Box: benchBox(b)})
 	storetest.RunSessionViewBenchmarks(b, db)
 }

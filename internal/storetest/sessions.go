@@ -10,7 +10,8 @@ import (
 	"phenolink/internal/sessioncodec"
 )
 
-// sessionData encodes values the way the session library does by default.
+// sessionData encodes values as the web layer stores a session (package
+// sessioncodec).
 func sessionData(t *testing.T, values map[string]any) []byte {
 	t.Helper()
 	b, err := encodeSession(time.Now().Add(time.Hour), values)
