@@ -112,7 +112,7 @@ func (g StagedGenome) MarshalBinary() ([]byte, error) {
 
 	// Size pass, which also validates every marker.
 	size := len(stagedMagic) + uvarintLen(uint64(len(info))) + len(info) + uvarintLen(uint64(n))
-	runs := 0
+	runs, runStart := 0, 0
 	var prev [ChromosomeMT + 1]int64
 	for i, m := range g.Markers {
 		if err := m.Validate(); err != nil {
@@ -123,21 +123,16 @@ func (g StagedGenome) MarshalBinary() ([]byte, error) {
 		if code&(1<<idTagBits-1) == idLiteral {
 			size += len(m.ID)
 		}
-		if i == 0 || m.Chrom != g.Markers[i-1].Chrom {
+		if i+1 == n || g.Markers[i+1].Chrom != m.Chrom {
+			// A run of one chromosome ends here: its byte and its length.
 			runs++
+			size += 1 + uvarintLen(uint64(i+1-runStart))
+			runStart = i + 1
 		}
 		size += uvarintLen(zigzag(int64(m.Pos) - prev[m.Chrom]))
 		prev[m.Chrom] = int64(m.Pos)
 	}
 	size += uvarintLen(uint64(runs)) + n
-	for i := 0; i < n; {
-		j := i + 1
-		for j < n && g.Markers[j].Chrom == g.Markers[i].Chrom {
-			j++
-		}
-		size += 1 + uvarintLen(uint64(j-i))
-		i = j
-	}
 
 	b := make([]byte, 0, size)
 	b = append(b, stagedMagic...)
