@@ -43,8 +43,8 @@ for n in "${sizes[@]}"; do
 	done
 	for th in ${THREADS:-1 2}; do
 		row "phenolink scan job" "$n" "$th" no "$dir/scan" job "${store[@]}" -threads "$th"
-		grep -o 'read=[^ ]* tests=[^ ]*' "$dir/stdout.txt" >&2 || true
+		grep -o 'read=[^ ]* tests=[^ ]*' "$dir/best-stdout.txt" >&2 || true
 		row "phenolink scan job" "$n" "$th" yes "$dir/scan" job "${store[@]}" -threads "$th" -covar
-		grep -o 'read=[^ ]* tests=[^ ]*' "$dir/stdout.txt" >&2 || true
+		grep -o 'read=[^ ]* tests=[^ ]*' "$dir/best-stdout.txt" >&2 || true
 	done
 done

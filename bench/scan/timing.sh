@@ -1,7 +1,8 @@
 # Shared by run.sh and run-store.sh, sourced after their own settings:
 # sets up the work directory and the scan binary and checks that PLINK is
 # installed; best runs a command REPS times and prints "wall user+sys
-# maxrss_mb" of the fastest run; row prints one line of the table.
+# maxrss_mb" of the fastest run, whose output it keeps in
+# $dir/best-stdout.txt; row prints one line of the table.
 
 sizes=("${@:-2000}")
 markers=${MARKERS:-600000}
@@ -21,6 +22,7 @@ best() {
 		t=$(awk '{printf "%.2f %.2f %.0f", $1, $2+$3, $4/1024}' "$dir/time.txt")
 		if [[ -z $bestline ]] || awk -v a="${t%% *}" -v b="${bestline%% *}" 'BEGIN{exit !(a<b)}'; then
 			bestline=$t
+			cp "$dir/stdout.txt" "$dir/best-stdout.txt"
 		fi
 	done
 	echo "$bestline"

@@ -17,7 +17,7 @@ import (
 // counted allele, and Firth's refit where a logistic estimate diverges.
 var testOptions = association.Options{Convention: association.PLINK1Linear, FirthFallback: true}
 
-// tables builds c's table at every marker (calls as records.rows lays
+// tables builds c's table at every marker (calls as callRows lays
 // them out), and tests the testable ones.
 func tables(ctx context.Context, c cohort, markers []phenolink.IndexedMarker, calls []phenolink.Call, k int) ([]Table, error) {
 	out := make([]Table, len(markers))
