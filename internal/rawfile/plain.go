@@ -70,7 +70,7 @@ func (p *parser) plainRows(b []byte) int {
 			chrom = chromOf1[r[j]]
 			j += 2
 		} else if r[j+2] == '\t' {
-			chrom = chromOf2(r[j], r[j+1])
+			chrom = chromOf2[uint16(r[j])|uint16(r[j+1])<<8]
 			j += 3
 		}
 		if chrom == 0 {
@@ -187,14 +187,16 @@ var chromOf1 = func() (t [256]phenolink.Chromosome) {
 	return t
 }()
 
-// chromOf2 is ParseChromosomeBytes for a two-byte chromosome, 0 when the
-// bytes name none.
-func chromOf2(a, b byte) phenolink.Chromosome {
-	if a == 'M' && b == 'T' {
-		return phenolink.ChromosomeMT
+// chromOf2 is ParseChromosomeBytes for a two-byte chromosome, indexed by
+// its bytes as a little-endian uint16, 0 when the bytes name none. Only
+// letters and digits can name one, so only their pairs are asked.
+var chromOf2 = func() *[1 << 16]phenolink.Chromosome {
+	var t [1 << 16]phenolink.Chromosome
+	const alnum = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+	for _, a := range []byte(alnum) {
+		for _, b := range []byte(alnum) {
+			t[uint16(a)|uint16(b)<<8], _ = phenolink.ParseChromosomeBytes([]byte{a, b})
+		}
 	}
-	if a == '1' && b-'0' <= 9 || a == '2' && b-'0' <= 2 {
-		return phenolink.Chromosome((a-'0')*10 + b - '0')
-	}
-	return 0
-}
+	return &t
+}()

@@ -71,55 +71,9 @@ func (p *parser) handle(line []byte) error {
 		}
 		p.inData, p.firstData = true, p.line
 	}
-	return p.row(line)
-}
-
-// row reads "rsid<TAB>chromosome<TAB>position<TAB>genotype", given as a
-// line: the rows plainRows leaves, such as one with an id of another shape
-// or one too near a chunk's end. This fast path reads a well-formed row in
-// one pass over its bytes; anything unusual goes to checkedRow, which reads
-// the row again field by field and either accepts it the same way or says
-// what is wrong.
-func (p *parser) row(line []byte) error {
-	t1 := bytes.IndexByte(line, '\t')
-	if t1 <= 0 || t1 > maxIDBytes {
-		return p.checkedRow(line)
-	}
-	id := line[:t1]
-	key := markerKey(id) // non-zero only for ids of valid bytes
-	if key == 0 {
-		for _, c := range id {
-			if !idByte[c] {
-				return p.checkedRow(line)
-			}
-		}
-	}
-	i := t1 + 1
-	j := i
-	for j < len(line) && j-i < 3 && line[j] != '\t' {
-		j++
-	}
-	if j >= len(line) || line[j] != '\t' {
-		return p.checkedRow(line)
-	}
-	chrom, ok := phenolink.ParseChromosomeBytes(line[i:j])
-	if !ok {
-		return p.checkedRow(line)
-	}
-	k := j + 1
-	var pos uint64
-	for ; k < len(line) && k-j <= 10 && line[k] >= '0' && line[k] <= '9'; k++ {
-		pos = pos*10 + uint64(line[k]-'0')
-	}
-	if k == j+1 || k >= len(line) || line[k] != '\t' || pos > 1<<32-1 {
-		return p.checkedRow(line)
-	}
-	call, ok := phenolink.ParseCallBytes(line[k+1:])
-	if !ok || call == phenolink.NotOnChip {
-		return p.checkedRow(line)
-	}
-	p.add(id, key, chrom, uint32(pos), call)
-	return nil
+	// plainRows reads nearly every row; the few it leaves (one too near a
+	// chunk's end, an id of another shape) are read field by field.
+	return p.checkedRow(line)
 }
 
 // add appends one row to the columns; key is markerKey(id).
