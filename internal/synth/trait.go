@@ -139,7 +139,7 @@ func PickSharedEffects(seed int64, key []Marker, chips []Chip, minMAF float64, b
 	}
 	chipName := strings.Join(names, "+")
 	if len(eligible) < len(betas) {
-		return nil, fmt.Errorf("synth.PickEffects: only %d autosomal markers on chip %s have a minor allele frequency of %.2f or more; %d are needed",
+		return nil, fmt.Errorf("synth.PickSharedEffects: only %d autosomal markers on every chip of %s have a minor allele frequency of %.2f or more; %d are needed",
 			len(eligible), chipName, minMAF, len(betas))
 	}
 	// A partial Fisher-Yates shuffle driven by counter-based draws.
