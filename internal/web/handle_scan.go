@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -50,8 +51,8 @@ func scanFromPath(r *http.Request, scans phenolink.ScanStore) (phenolink.Scan, e
 }
 
 // scanResults loads and decodes a completed scan's results.
-func scanResults(r *http.Request, scans phenolink.ScanStore, id int64) (scan.Results, error) {
-	b, err := scans.ScanResults(r.Context(), id)
+func scanResults(ctx context.Context, scans phenolink.ScanStore, id int64) (scan.Results, error) {
+	b, err := scans.ScanResults(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +160,7 @@ func handleScanCSV(pages *renderer, phenotypes phenolink.PhenotypeStore, scans p
 			pages.error(w, r, err)
 			return
 		}
-		results, err := scanResults(r, scans, s.ID)
+		results, err := scanResults(r.Context(), scans, s.ID)
 		if err != nil {
 			pages.error(w, r, err)
 			return

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 
 	"phenolink/internal/phenolink"
@@ -90,12 +91,14 @@ func (c *scanViews) view(ctx context.Context, s phenolink.Scan) (*scanView, erro
 
 // touch moves key to the most recently used end; c.mu is held.
 func (c *scanViews) touch(key scanKey) {
-	for i, k := range c.order {
-		if k == key {
-			copy(c.order[i:], c.order[i+1:])
-			c.order[len(c.order)-1] = key
-			return
-		}
+	c.forget(key)
+	c.order = append(c.order, key)
+}
+
+// forget takes key out of the use order; c.mu is held.
+func (c *scanViews) forget(key scanKey) {
+	if i := slices.Index(c.order, key); i >= 0 {
+		c.order = slices.Delete(c.order, i, i+1)
 	}
 }
 
@@ -108,12 +111,7 @@ func (c *scanViews) compute(ctx context.Context, key scanKey, v *scanView) {
 		c.mu.Lock()
 		if c.views[key] == v {
 			delete(c.views, key)
-			for i, k := range c.order {
-				if k == key {
-					c.order = append(c.order[:i], c.order[i+1:]...)
-					break
-				}
-			}
+			c.forget(key)
 		}
 		c.mu.Unlock()
 	}
@@ -121,11 +119,7 @@ func (c *scanViews) compute(ctx context.Context, key scanKey, v *scanView) {
 
 // draw reads scan id's results once and draws both plots side by side.
 func (c *scanViews) draw(ctx context.Context, id int64, v *scanView) error {
-	b, err := c.scans.ScanResults(ctx, id)
-	if err != nil {
-		return err
-	}
-	results, err := scan.Decode(b)
+	results, err := scanResults(ctx, c.scans, id)
 	if err != nil {
 		return err
 	}
