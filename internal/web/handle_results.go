@@ -140,12 +140,7 @@ func (p *resultsPage) fill(rq resultsRequest, rep *research.Report) {
 // phenotypeChoices lists the catalog for the form, marking the ids asked
 // for (repeated or comma-separated).
 func phenotypeChoices(catalog []phenolink.Phenotype, asked []string) []phenotypeChoice {
-	chosen := map[string]bool{}
-	for _, a := range asked {
-		for _, id := range strings.Split(a, ",") {
-			chosen[strings.TrimSpace(id)] = true
-		}
-	}
+	chosen := idSet(asked)
 	out := make([]phenotypeChoice, len(catalog))
 	for i, ph := range catalog {
 		out[i] = phenotypeChoice{ID: ph.ID, Label: ph.Label, Kind: ph.Kind, Selected: chosen[ph.ID]}

@@ -88,17 +88,24 @@ func recordAudit(r *http.Request, phenotypes phenolink.PhenotypeStore, action, d
 	})
 }
 
-// catalogSubset returns the catalog entries named by ids, in catalog order,
-// refusing unknown ids.
-func catalogSubset(catalog []phenolink.Phenotype, ids []string) ([]phenolink.Phenotype, error) {
-	want := map[string]bool{}
-	for _, id := range ids {
-		for _, part := range strings.Split(id, ",") {
-			if part = strings.TrimSpace(part); part != "" {
-				want[part] = true
+// idSet is the set of ids a form or query names, each value a single id
+// or a comma-separated list of them, spaces around each id ignored.
+func idSet(values []string) map[string]bool {
+	set := map[string]bool{}
+	for _, v := range values {
+		for _, id := range strings.Split(v, ",") {
+			if id = strings.TrimSpace(id); id != "" {
+				set[id] = true
 			}
 		}
 	}
+	return set
+}
+
+// catalogSubset returns the catalog entries named by ids, in catalog order,
+// refusing unknown ids.
+func catalogSubset(catalog []phenolink.Phenotype, ids []string) ([]phenolink.Phenotype, error) {
+	want := idSet(ids)
 	var out []phenolink.Phenotype
 	for _, p := range catalog {
 		if want[p.ID] {
