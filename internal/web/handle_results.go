@@ -18,20 +18,19 @@ const resultsPath = "/results/"
 // resultsPage is the per-SNP results page: the form, and the report's
 // tables once something was asked.
 type resultsPage struct {
-	SNPs       string // the SNP list as typed, kept in the form
-	Catalog    []phenotypeChoice
-	MaxSNPs    int
-	K          int
-	Error      string
-	Asked      bool // the query named SNPs and the report was computed
-	Unknown    []string
-	Tables     []resultsTable
-	CSVURL     string
-	JSONURL    string
-	AllChosen  bool // no phenotype was chosen, so every one with values is shown
-	NoMarkers  bool // every SNP asked for is unknown
-	NoCohort   bool // the report has known markers but no phenotype with values
-	TableCount int
+	SNPs      string // the SNP list as typed, kept in the form
+	Catalog   []phenotypeChoice
+	MaxSNPs   int
+	K         int
+	Error     string
+	Asked     bool // the query named SNPs and the report was computed
+	Unknown   []string
+	Tables    []resultsTable
+	CSVURL    string
+	JSONURL   string
+	AllChosen bool // no phenotype was chosen, so every one with values is shown
+	NoMarkers bool // every SNP asked for is unknown
+	NoCohort  bool // the report has known markers but no phenotype with values
 }
 
 // phenotypeChoice is one option of the form's phenotype list.
@@ -124,7 +123,7 @@ func handleResults(pages *renderer, phenotypes phenolink.PhenotypeStore, svc *re
 
 // fill adds the report to the page.
 func (p *resultsPage) fill(rq resultsRequest, rep *research.Report) {
-	p.Asked, p.K, p.Unknown = true, rep.MinGroupSize, rep.Unknown
+	p.Asked, p.Unknown = true, rep.Unknown
 	p.SNPs = strings.Join(rq.snps, ", ")
 	p.AllChosen = len(rq.phenotypes) == 0
 	p.CSVURL = resultsPath + "results.csv?" + rq.query()
@@ -134,7 +133,6 @@ func (p *resultsPage) fill(rq resultsRequest, rep *research.Report) {
 	for i := range rep.Tables {
 		p.Tables = append(p.Tables, resultsTableOf(i, &rep.Tables[i], rep.MinGroupSize))
 	}
-	p.TableCount = len(p.Tables)
 }
 
 // phenotypeChoices lists the catalog for the form, marking the ids asked

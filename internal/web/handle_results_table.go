@@ -26,13 +26,8 @@ type resultsTable struct {
 	Groups       []resultsGroup
 	Test         *resultsTest
 	Note         string
-	Chart        *resultsChartView
-	K            int // the minimum group size, for "fewer than k"
-}
-
-// resultsChartView is a table's chart, drawn.
-type resultsChartView struct {
-	SVG template.HTML
+	ChartSVG     template.HTML // the table's chart, drawn; empty when none
+	K            int           // the minimum group size, for "fewer than k"
 }
 
 // resultsGroup is one genotype group's row. A hidden group carries its
@@ -87,7 +82,7 @@ func resultsTableOf(i int, t *research.Table, k int) resultsTable {
 	}
 	if len(t.Groups) > 0 {
 		c := resultsChartOf(out.Anchor+"-chart", t, k)
-		out.Chart = &resultsChartView{SVG: c.svg()}
+		out.ChartSVG = c.svg()
 	}
 	return out
 }
