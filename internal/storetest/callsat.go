@@ -94,3 +94,74 @@ func testCallsAt(t *testing.T, h Harness) {
 	}
 	wantCode(t, s.CallsAt(ctx, []int{0, -1}, func(string, []phenolink.Call) error { return nil }), phenolink.EINVALID)
 }
+
+// wantCallsAtAsScanned fails the test unless CallsAt at positions gives
+// every stored record, in order, with the calls ScanGenomes gives at them
+// (NotOnChip past a record's end), and visits exactly profiles.
+func wantCallsAtAsScanned(t *testing.T, s Store, positions []int, profiles ...string) {
+	t.Helper()
+	got, order := callsAt(t, s, positions)
+	var scanned []string
+	err := s.ScanGenomes(t.Context(), func(profileID string, calls []phenolink.Call) error {
+		scanned = append(scanned, profileID)
+		want := make([]phenolink.Call, len(positions))
+		for i, p := range positions {
+			if p < len(calls) {
+				want[i] = calls[p]
+			}
+		}
+		if !slices.Equal(got[profileID], want) {
+			t.Errorf("CallsAt(%v) of %s = %v; ScanGenomes gives %v", positions, profileID, got[profileID], want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(order, scanned) || !slices.Equal(order, profiles) {
+		t.Errorf("CallsAt visited %v, ScanGenomes %v; want %v", order, scanned, profiles)
+	}
+}
+
+// testCallsAtLongRecords reads records of thousands of markers, which a
+// store may keep in pieces for CallsAt, at and around every power-of-two
+// boundary a piece could end at, through re-imports that change and
+// shorten a record and a deletion.
+func testCallsAtLongRecords(t *testing.T, h Harness) {
+	ctx := t.Context()
+	s := migrated(t, h)
+	withGenomeUsers(t, s)
+	long := synthGenome("rs", 3000, 1)
+	part := func(n int, seed uint64) genomeImport {
+		g := synthGenome("rs", 3000, seed)
+		return genomeImport{markers: g.markers[:n], calls: g.calls[:n]}
+	}
+	save(t, s, "p1", long)
+	save(t, s, "p2", part(2049, 2))
+	save(t, s, "p3", part(700, 3))
+	var positions []int
+	for _, edge := range []int{128, 256, 512, 1024, 2048} {
+		positions = append(positions, edge-1, edge, edge+1)
+	}
+	positions = append(positions, 0, 699, 700, 2999, 3000, 4100)
+	wantCallsAtAsScanned(t, s, positions, "p1", "p2", "p3")
+	for _, p := range positions[:5] {
+		wantCallsAtAsScanned(t, s, []int{p}, "p1", "p2", "p3")
+	}
+
+	// New calls, and a record shorter than before: nothing of the old
+	// one may show, past the new end least of all.
+	save(t, s, "p1", part(600, 4))
+	wantCallsAtAsScanned(t, s, positions, "p1", "p2", "p3")
+	got, _ := callsAt(t, s, []int{599, 600, 2999})
+	if got["p1"][1] != phenolink.NotOnChip || got["p1"][2] != phenolink.NotOnChip {
+		t.Errorf("CallsAt past p1's shortened record = %v, want NotOnChip", got["p1"][1:])
+	}
+	save(t, s, "p3", long)
+	wantCallsAtAsScanned(t, s, positions, "p1", "p2", "p3")
+
+	if err := s.DeleteGenome(ctx, "p2"); err != nil {
+		t.Fatal(err)
+	}
+	wantCallsAtAsScanned(t, s, positions, "p1", "p3")
+}

@@ -97,6 +97,7 @@ func Run(t *testing.T, h Harness) {
 		{"Scans", testScans},
 		{"ScanRefused", testScanRefused},
 		{"CallsAt", testCallsAt},
+		{"CallsAtLongRecords", testCallsAtLongRecords},
 		{"Generations", testGenerations},
 	}
 	for _, tt := range tests {
