@@ -28,13 +28,51 @@ func pFromLog(lnP float64) PValue {
 // StudentTP returns the two-sided p-value of statistic t with df degrees of
 // freedom: P(|T| >= |t|) = I_x(df/2, 1/2) with x = df/(df+t^2).
 func StudentTP(t, df float64) PValue {
+	var s *studentT // no cache for one call
+	return s.p(t, df)
+}
+
+// studentT computes StudentTP for many statistics, keeping for each
+// whole number of degrees of freedom the beta function values that the
+// series near p = 1 needs; a scan has only as many such numbers as it
+// has counts of missing calls. The zero value is ready to use; each
+// worker has its own.
+type studentT struct {
+	consts []betaConsts // by degrees of freedom
+}
+
+// betaConsts holds log B(1/2, df/2) and 1/B(1/2, df/2), computed as
+// RegIncBeta computes them.
+type betaConsts struct {
+	ok      bool
+	lbeta   float64
+	invBeta float64
+}
+
+// maxCachedDF bounds the degrees of freedom whose constants studentT
+// keeps; larger cohorts compute them on each call, as they did before.
+const maxCachedDF = 1 << 16
+
+// Constants of the Cephes incomplete beta function behind RegIncBeta:
+// the unit roundoff, where Gamma overflows and the smallest log of a
+// float64.
+const (
+	cephesMachEp = 1.0 / (1 << 53)
+	cephesMaxGam = 171.624376956302725
+	cephesMinLog = -1075 * math.Ln2
+)
+
+func (s *studentT) p(t, df float64) PValue {
 	if math.IsNaN(t) || df <= 0 {
 		return PValue{P: math.NaN(), MinusLog10: math.NaN()}
 	}
 	t2 := t * t
 	x := df / (df + t2)
 	if t2 < 1 || x > 1e-6 {
-		p := mathext.RegIncBeta(df/2, 0.5, x)
+		p, ok := s.nearOne(df, x)
+		if !ok {
+			p = mathext.RegIncBeta(df/2, 0.5, x)
+		}
 		if p >= tinyP {
 			return PValue{P: p, MinusLog10: -math.Log10(p)}
 		}
@@ -42,6 +80,80 @@ func StudentTP(t, df float64) PValue {
 	// Far tail: x = df/(df+t^2) loses nothing when computed as such, and
 	// the continued fraction gives log I_x directly.
 	return pFromLog(logRegIncBeta(df/2, 0.5, x, math.Log(df)-math.Log(df+t2), math.Log(t2)-math.Log(df+t2)))
+}
+
+// nearOne returns I_x(df/2, 1/2) where RegIncBeta computes it as
+// 1 - I_w(1/2, df/2), w = 1-x, by a power series in w: that is, where
+// x > 0.95, x is above the mean df/(df+1) and w*df/2 <= 1, which holds
+// for |t| below about sqrt(2), the bulk of a genome-wide scan. It takes
+// the same steps in the same order as RegIncBeta, so the result is the
+// same float64; only log B(1/2, df/2), three log-gamma calls, comes
+// from the cache. ok is false outside that region.
+func (s *studentT) nearOne(df, x float64) (p float64, ok bool) {
+	aa := df / 2
+	if !(x > 0.95) || x >= 1 || !(x > aa/(aa+0.5)) {
+		return 0, false
+	}
+	w := 1 - x
+	if !(aa*w <= 1) {
+		return 0, false
+	}
+	// The series of I_w(a, b) with a = 1/2, b = df/2, whose terms
+	// alternate in sign while n < b; summed from the third term on, then
+	// the second and the first, as RegIncBeta sums them.
+	const a = 0.5
+	b := aa
+	u := (1 - b) * w
+	v := u / (a + 1)
+	t1 := v
+	term := u
+	sum := 0.0
+	for n := 2.0; math.Abs(v) > cephesMachEp/a; n++ {
+		u = (n - b) * w / n
+		term *= u
+		v = term / (a + n)
+		sum += v
+	}
+	sum += t1
+	sum += 1 / a
+	c := s.betaConsts(df, aa)
+	var q float64
+	// w >= 2^-53 here, so |a log w| is far below the largest log, the
+	// other condition of RegIncBeta's first branch.
+	if a+b < cephesMaxGam {
+		q = sum * c.invBeta * math.Pow(w, a)
+	} else {
+		lq := -c.lbeta + a*math.Log(w) + math.Log(sum)
+		if lq >= cephesMinLog {
+			q = math.Exp(lq)
+		}
+	}
+	if q <= cephesMachEp {
+		return 1 - cephesMachEp, true
+	}
+	return 1 - q, true
+}
+
+// betaConsts returns the beta function values for df degrees of freedom
+// (aa = df/2), from the cache when there is one (s is not nil) and df is
+// a whole number below maxCachedDF.
+func (s *studentT) betaConsts(df, aa float64) betaConsts {
+	i := int(df)
+	if s == nil || float64(i) != df || i >= maxCachedDF {
+		return newBetaConsts(aa)
+	}
+	if i >= len(s.consts) {
+		s.consts = append(s.consts, make([]betaConsts, i+1-len(s.consts))...)
+	}
+	c := &s.consts[i]
+	if !c.ok {
+		*c = newBetaConsts(aa)
+	}
+	return *c
+}
+
+func newBetaConsts(aa float64) betaConsts {
+	return betaConsts{ok: true, lbeta: mathext.Lbeta(0.5, aa), invBeta: 1.0 / mathext.Beta(0.5, aa)}
 }
 
 // logRegIncBeta is log I_x(a,b) for x below the mean a/(a+b), from the

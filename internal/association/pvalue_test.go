@@ -3,6 +3,8 @@ package association
 import (
 	"math"
 	"testing"
+
+	"gonum.org/v1/gonum/mathext"
 )
 
 // Reference values computed with 40-digit arbitrary-precision arithmetic
@@ -56,4 +58,38 @@ func relClose(got, want, rel float64) bool {
 		return got == 0
 	}
 	return math.Abs(got-want) <= rel*math.Abs(want)
+}
+
+// TestStudentTNearOne checks that the series StudentTP sums itself near
+// p = 1 gives the very float64 RegIncBeta gives, over the degrees of
+// freedom of cohorts small and large and statistics across and beyond
+// the region where it applies, cached constants and not.
+func TestStudentTNearOne(t *testing.T) {
+	var s studentT
+	dfs := []float64{1, 2, 3, 10, 97.5, 298, 340, 341, 342, 343, 498, 1998, 7998, maxCachedDF + 10}
+	for df := 400.0; df < 520; df++ {
+		dfs = append(dfs, df)
+	}
+	used := 0
+	for _, df := range dfs {
+		for i := 0; i <= 1000; i++ {
+			tt := float64(i) / 250
+			x := df / (df + tt*tt)
+			want := mathext.RegIncBeta(df/2, 0.5, x)
+			got, ok := s.nearOne(df, x)
+			if !ok {
+				continue
+			}
+			used++
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("df %g, t %g: series %v, RegIncBeta %v", df, tt, got, want)
+			}
+			if p := StudentTP(-tt, df).P; p != want {
+				t.Fatalf("StudentTP(%g, %g) = %v, RegIncBeta %v", -tt, df, p, want)
+			}
+		}
+	}
+	if used == 0 {
+		t.Fatal("the series was never used")
+	}
 }

@@ -15,6 +15,7 @@ type normalEquations struct {
 	yy  float64
 	n   float64 // samples
 	buf []float64
+	pt  studentT // the p-values' cache
 }
 
 func newNormalEquations(p int) *normalEquations {
@@ -71,7 +72,7 @@ func (e *normalEquations) fit(r *Result) {
 	r.Beta = z[p-1] / lpp
 	r.SE = sigma / lpp
 	r.Stat = z[p-1] / sigma
-	r.P = StudentTP(r.Stat, df)
+	r.P = e.pt.p(r.Stat, df)
 	r.R2 = math.NaN()
 	if p == 2 {
 		syy := e.yy - e.xy[0]*e.xy[0]/e.n
