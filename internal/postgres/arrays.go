@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// Lists of thousands of ids come as one array in one row rather than a
+// row each: the server sends one row, and the client decodes the array
+// itself into strings that share one allocation.
+
+// queryTextArray runs query, which returns one text[] (or NULL for none),
+// and returns its elements; never nil.
+func queryTextArray(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	rows, err := q.Query(ctx, query, append([]any{pgx.QueryResultFormats{pgx.BinaryFormatCode}}, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		raw := rows.RawValues()
+		if len(raw) != 1 {
+			return nil, fmt.Errorf("%d columns, want one array", len(raw))
+		}
+		if raw[0] == nil {
+			continue
+		}
+		if out, err = textArray(raw[0]); err != nil {
+			return nil, err
+		}
+	}
+	return out, rows.Err()
+}
+
+// textArray decodes a binary text[] of one dimension (or none, when
+// empty) without nulls into strings sharing one allocation.
+func textArray(b []byte) ([]string, error) {
+	elems, n, err := textArrayElements(b)
+	if err != nil {
+		return nil, err
+	}
+	all := string(elems)
+	out := make([]string, 0, n)
+	for len(all) > 0 {
+		if len(all) < 4 {
+			return nil, fmt.Errorf("an array ends inside an element")
+		}
+		size := int(int32(binary.BigEndian.Uint32([]byte(all[:4]))))
+		if size < 0 || 4+size > len(all) {
+			return nil, fmt.Errorf("an array element of %d bytes", size)
+		}
+		out = append(out, all[4:4+size])
+		all = all[4+size:]
+	}
+	if len(out) != n {
+		return nil, fmt.Errorf("an array of %d elements says it has %d", len(out), n)
+	}
+	return out, nil
+}
+
+// textArrayElements returns the elements of a binary text[] of one
+// dimension (or none, when empty) without nulls, each a 4-byte length and
+// then its bytes, and their number.
+func textArrayElements(b []byte) ([]byte, int, error) {
+	if len(b) >= 12 && binary.BigEndian.Uint32(b) == 0 {
+		return nil, 0, nil
+	}
+	const header = 20 // dimensions, null flag, element type, length, lower bound
+	if len(b) < header || binary.BigEndian.Uint32(b) != 1 || binary.BigEndian.Uint32(b[4:]) != 0 {
+		return nil, 0, fmt.Errorf("not an array of one dimension without nulls")
+	}
+	n := int(int32(binary.BigEndian.Uint32(b[12:])))
+	if n < 0 {
+		return nil, 0, fmt.Errorf("an array of %d elements", n)
+	}
+	return b[header:], n, nil
+}
