@@ -2,7 +2,9 @@ package postgres
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -48,10 +50,13 @@ func checkPositions(positions []int) error {
 // CallsAt calls fn for every stored record, in profile id order, with the
 // record's calls at the index positions (NotOnChip past its end).
 //
-// Records are stored uncompressed (STORAGE EXTERNAL), so substring of one
-// byte fetches only the TOAST chunk that holds it, not the whole record:
-// one query reads a byte per position per profile, whatever the records'
-// size.
+// It reads the marker-major copy, genome_chunks (migration 00011): for each
+// piece the positions fall in, one range of the covering index, which holds
+// that piece of every record in profile id order. The records' ids come
+// from genomes in the same snapshot, so a record without that piece (it
+// ends before) reads NotOnChip there. A marker of 10,000 records costs a
+// read of some 10 MB of index, where a byte of each TOASTed record cost
+// 10,000 index probes.
 func (db *DB) CallsAt(ctx context.Context, positions []int, fn func(profileID string, calls []phenolink.Call) error) error {
 	if err := db.callsAt(ctx, positions, fn); err != nil {
 		return fmt.Errorf("postgres.CallsAt(%d positions): %w", len(positions), err)
@@ -63,40 +68,122 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 	if err := checkPositions(positions); err != nil {
 		return err
 	}
-	// Positions are checked integers, written into the query so that
-	// each substring is a constant-offset slice.
+	var ids []string
+	var cols [][]phenolink.Call // cols[j][r]: the call at positions[j] of record ids[r]
+	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
+		// Byte order, as ScanGenomes, CohortValues and SQLite use,
+		// whatever the database's collation.
+		var err error
+		if ids, err = queryTextArray(ctx, tx, `SELECT array_agg(profile_id ORDER BY profile_id COLLATE "C") FROM genomes`); err != nil {
+			return err
+		}
+		// readChunk's aggregates take their rows in the subquery's order,
+		// which parallel workers would not keep.
+		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return err
+		}
+		cols = make([][]phenolink.Call, len(positions))
+		for j := range cols {
+			cols[j] = make([]phenolink.Call, len(ids)) // NotOnChip
+		}
+		byChunk := map[int][]int{} // the positions' places, by the piece they are in
+		var chunks []int
+		for j, p := range positions {
+			k := p / ChunkSize
+			if byChunk[k] == nil {
+				chunks = append(chunks, k)
+			}
+			byChunk[k] = append(byChunk[k], j)
+		}
+		slices.Sort(chunks)
+		for _, k := range chunks {
+			if err := readChunk(ctx, tx, k, positions, byChunk[k], ids, cols); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	calls := make([]phenolink.Call, len(positions))
+	for r, id := range ids {
+		for j := range calls {
+			calls[j] = cols[j][r]
+		}
+		if err := fn(id, calls); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readChunk reads piece k of every record that has it, at positions[j]
+// for each j of places (all in piece k), into cols[j] by the record's
+// place in ids. The records come as one row: their ids as an array and
+// their calls at the places as one bytea, len(places) bytes a record (0,
+// NotOnChip, past a shorter last piece's end), both in profile id order.
+func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids []string, cols [][]phenolink.Call) error {
+	// Offsets are checked integers, written into the query so that each
+	// substring is a constant-offset slice.
 	var q strings.Builder
-	q.WriteString(`SELECT profile_id`)
-	for _, p := range positions {
-		q.WriteString(`, substring(calls FROM `)
-		q.WriteString(strconv.Itoa(p + 1))
-		q.WriteString(` FOR 1)`)
+	q.WriteString(`SELECT array_agg(profile_id), string_agg(`)
+	for i, j := range places {
+		if i > 0 {
+			q.WriteString(` || `)
+		}
+		o := strconv.Itoa(positions[j]%ChunkSize + 1)
+		q.WriteString(`CASE WHEN length(calls) >= ` + o + ` THEN substring(calls FROM ` + o + ` FOR 1) ELSE '\x00'::bytea END`)
 	}
-	// Byte order, as ScanGenomes, CohortValues and SQLite use, whatever
-	// the database's collation.
-	q.WriteString(` FROM genomes ORDER BY profile_id COLLATE "C"`)
-	formats := make(pgx.QueryResultFormats, 1+len(positions))
-	for i := range formats {
-		formats[i] = pgx.BinaryFormatCode
-	}
-	formats[0] = pgx.TextFormatCode
-	rows, err := db.pool.Query(ctx, q.String(), formats)
+	q.WriteString(`, ''::bytea) FROM (SELECT profile_id, calls FROM genome_chunks WHERE chunk = $1 ORDER BY profile_id COLLATE "C") c`)
+	rows, err := tx.Query(ctx, q.String(), pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode}, int32(k))
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	calls := make([]phenolink.Call, len(positions))
 	for rows.Next() {
 		raw := rows.RawValues()
-		for i := range calls {
-			calls[i] = phenolink.NotOnChip
-			if b := raw[i+1]; len(b) == 1 {
-				calls[i] = phenolink.Call(b[0])
-			}
+		if raw[0] == nil {
+			continue // no record has the piece
 		}
-		if err := fn(string(raw[0]), calls); err != nil {
+		if err := mergeChunk(k, raw[0], raw[1], positions, places, ids, cols); err != nil {
 			return err
 		}
 	}
 	return rows.Err()
+}
+
+// mergeChunk puts the calls readChunk read of piece k, got the records'
+// ids as a binary text[], into cols.
+func mergeChunk(k int, got, calls []byte, positions, places []int, ids []string, cols [][]phenolink.Call) error {
+	elems, n, err := textArrayElements(got)
+	if err != nil {
+		return err
+	}
+	if len(calls) != n*len(places) {
+		return fmt.Errorf("%d bytes of calls of piece %d for %d records and %d markers", len(calls), k, n, len(places))
+	}
+	r := 0
+	for e := range n {
+		if len(elems) < 4 {
+			return fmt.Errorf("the records of piece %d end inside an element", k)
+		}
+		size := int(int32(binary.BigEndian.Uint32(elems)))
+		if size < 0 || 4+size > len(elems) {
+			return fmt.Errorf("a record id of piece %d of %d bytes", k, size)
+		}
+		id := elems[4 : 4+size]
+		elems = elems[4+size:]
+		for r < len(ids) && ids[r] < string(id) {
+			r++
+		}
+		if r == len(ids) || ids[r] != string(id) {
+			return fmt.Errorf("piece %d of a record of %q, which is not stored or out of order", k, id)
+		}
+		for i, j := range places {
+			cols[j][r] = phenolink.Call(calls[e*len(places)+i])
+		}
+		r++
+	}
+	return nil
 }

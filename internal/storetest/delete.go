@@ -80,7 +80,7 @@ func testDeleteUser(t *testing.T, h Harness) {
 	if err := s.RecordAudit(ctx, phenolink.AuditEntry{UserID: "u1", Action: "export.plink", Detail: "3 samples"}); err != nil {
 		t.Fatal(err)
 	}
-	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "tokens": 2, "sessions": 4, "genomes": 3, "jobs": 5,
+	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "tokens": 2, "sessions": 4, "genomes": 3, "genome_chunks": 3, "jobs": 5,
 		"phenotype_values": 6, "consents": 2, "roles": 2, "scans": 1, "scan_results": 1, "audit_log": 1})
 
 	if err := s.DeleteUser(ctx, "u1"); err != nil {
@@ -88,7 +88,7 @@ func testDeleteUser(t *testing.T, h Harness) {
 	}
 	// The scan and the audit entry stay, as researchTables explains; the
 	// scan's job went with u1's other jobs.
-	wantCounts(t, h, s, map[string]int{"users": 1, "profiles": 1, "tokens": 1, "sessions": 2, "genomes": 1, "jobs": 1,
+	wantCounts(t, h, s, map[string]int{"users": 1, "profiles": 1, "tokens": 1, "sessions": 2, "genomes": 1, "genome_chunks": 1, "jobs": 1,
 		"phenotype_values": 2, "consents": 1, "roles": 1, "scans": 1, "scan_results": 1, "audit_log": 1})
 	if got, err := s.ConsentingProfiles(ctx); err != nil || !slices.Equal(got, []string{"p3"}) {
 		t.Errorf("ConsentingProfiles after deleting u1 = %v, %v; want [p3]", got, err)

@@ -242,7 +242,7 @@ func testGenomeReimport(t *testing.T, h Harness) {
 	if got.Source != phenolink.GenomeSourceAPI || got.Chip != "" || got.MarkerCount != 2 || got.Called != 1 || !got.ImportedAt.After(first.ImportedAt) {
 		t.Errorf("Genome after re-import = %+v; want the new import's info", got)
 	}
-	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 1})
+	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 1, "genome_chunks": 1})
 }
 
 func testGenomeFailedSave(t *testing.T, h Harness) {
@@ -362,13 +362,13 @@ func testDeleteGenome(t *testing.T, h Harness) {
 			t.Fatal(err)
 		}
 	}
-	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 2, "jobs": 2})
+	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 2, "genome_chunks": 2, "jobs": 2})
 	for range 2 { // deleting a missing record is not an error
 		if err := s.DeleteGenome(ctx, "p1"); err != nil {
 			t.Fatalf("DeleteGenome: %v", err)
 		}
 	}
-	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 1, "jobs": 1})
+	wantCounts(t, h, s, map[string]int{"users": 2, "profiles": 3, "genomes": 1, "genome_chunks": 1, "jobs": 1})
 	_, err := s.Genome(ctx, "p1")
 	wantCode(t, err, phenolink.ENOTFOUND)
 	_, err = s.LatestJob(ctx, "p1", phenolink.JobImportGenome)

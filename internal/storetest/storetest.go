@@ -143,7 +143,7 @@ func wantCode(t *testing.T, err error, code string) {
 // fails when the schema has a table that is in none of this list,
 // sharedTables and researchTables.
 func personalTables() []string {
-	return []string{"users", "profiles", "tokens", "sessions", "genomes", "jobs", "job_payload_parts", "phenotype_values", "consents", "roles"}
+	return []string{"users", "profiles", "tokens", "sessions", "genomes", "genome_chunks", "jobs", "job_payload_parts", "phenotype_values", "consents", "roles"}
 }
 
 // sharedTables lists the tables that belong to no one: the marker index,

@@ -1,0 +1,85 @@
+package postgres
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+
+	"phenolink/internal/phenolink"
+)
+
+// TestGenomeChunksMigration checks that migration 00011 cuts the records
+// stored before it into the pieces SaveGenome writes, at the lengths
+// where a piece ends: one marker, a piece exactly, a piece and one, and
+// more, and that going down and up again gives the same.
+func TestGenomeChunksMigration(t *testing.T) {
+	ctx := t.Context()
+	db := openMigrated(t, Options{})
+	lengths := map[string]int{"p1": 1, "p2": ChunkSize, "p3": ChunkSize + 1, "p4": 2*ChunkSize + 500}
+	var profiles []phenolink.Profile
+	for id := range lengths {
+		profiles = append(profiles, phenolink.Profile{ID: id, UserID: "u1"})
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"}, profiles); err != nil {
+		t.Fatal(err)
+	}
+	// In order of length: a record spans the index as it is when saved.
+	for _, id := range []string{"p1", "p2", "p3", "p4"} {
+		n := lengths[id]
+		markers := make([]phenolink.Marker, n)
+		calls := make([]phenolink.Call, n)
+		for i := range n {
+			markers[i] = phenolink.Marker{ID: fmt.Sprintf("rs%d", i+1), Chrom: 1, Pos: uint32(i + 1)}
+			a := uint8(1 + (i+len(id))%4)
+			calls[i] = phenolink.Call(a<<4 | 4)
+		}
+		info := phenolink.GenomeInfo{ProfileID: id, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild, Chip: "v5"}
+		if _, err := db.SaveGenome(ctx, info, markers, calls); err != nil {
+			t.Fatal(err)
+		}
+	}
+	saved := chunkRows(t, db)
+	want := 1 + 1 + 2 + 3
+	if len(saved) != want {
+		t.Fatalf("SaveGenome wrote %d pieces, want %d", len(saved), want)
+	}
+	if _, err := db.migrations.DownTo(ctx, 10); err != nil {
+		t.Fatalf("migrating down to 10: %v", err)
+	}
+	if _, err := db.migrations.Up(ctx); err != nil {
+		t.Fatalf("migrating up again: %v", err)
+	}
+	migrated := chunkRows(t, db)
+	if len(migrated) != len(saved) {
+		t.Fatalf("the migration cut %d pieces, SaveGenome %d", len(migrated), len(saved))
+	}
+	for key, b := range saved {
+		if !bytes.Equal(migrated[key], b) {
+			t.Errorf("piece %s: the migration cut %d bytes, SaveGenome wrote %d, or they differ", key, len(migrated[key]), len(b))
+		}
+	}
+}
+
+// chunkRows returns every row of genome_chunks by profile and piece.
+func chunkRows(t *testing.T, db *DB) map[string][]byte {
+	t.Helper()
+	rows, err := db.pool.Query(t.Context(), `SELECT profile_id, chunk, calls FROM genome_chunks`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string][]byte{}
+	for rows.Next() {
+		var id string
+		var k int
+		var b []byte
+		if err := rows.Scan(&id, &k, &b); err != nil {
+			t.Fatal(err)
+		}
+		out[fmt.Sprintf("%s/%d", id, k)] = b
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
