@@ -26,9 +26,9 @@
 // the profile's record: one blob of one byte (a phenolink.Call) per index
 // position, in index order, so a genome is one row and a scan reads one
 // blob per profile. Marker searches for the genotype browser run on the
-// in-memory copy. A re-import replaces the record in the same transaction
-// that adds its markers; a failure rolls both back and undoes the in-memory
-// merge.
+// in-memory copy. A re-import replaces the record, and its pieces for
+// CallsAt, in the same transaction that adds its markers; a failure rolls
+// all back and undoes the in-memory merge.
 //
 // # Jobs
 //
@@ -45,9 +45,16 @@
 // Values, consent and roles are a participant's and go with DeleteUser;
 // a consent is a row, withdrawn by deleting it, and every cohort read joins
 // the consents. Scans (summary and results in separate tables) and the
-// audit log are researchers' records and outlive their accounts. CallsAt
-// reads a substr of one byte per position, but SQLite loads each record's
-// whole blob to evaluate it, so it costs about one pass over the records.
+// audit log are researchers' records and outlive their accounts.
+//
+// # Per-SNP reads
+//
+// CallsAt, which reads a few positions of every record for the per-SNP
+// results page, does not read the records' blobs: SQLite loads a whole
+// blob to take one byte of it. SaveGenome also writes the record cut into
+// pieces of 512 positions (table genome_chunks, keyed by piece number and
+// then profile id), so one position of every record is one range of that
+// table, whatever the records' length.
 package sqlite
 
 import (

@@ -10,15 +10,17 @@ import (
 	"unsafe"
 
 	"phenolink/internal/phenolink"
+	"phenolink/internal/sqltrace"
 )
 
 // SaveGenome merges the import's markers into the shared index and replaces
 // the profile's record, in one transaction: a failure, a cancelled context
 // or a killed process leaves the previous record whole. The write
 // connection's IMMEDIATE transaction makes importers in every process take
-// turns, so index positions stay dense. It returns ENOTFOUND when the
-// profile does not exist and ECONFLICT when info.JobID is set but that job
-// is no longer running.
+// turns, so index positions stay dense. The record's pieces for CallsAt
+// (genome_chunks) are replaced in the same transaction. It returns
+// ENOTFOUND when the profile does not exist and ECONFLICT when info.JobID
+// is set but that job is no longer running.
 func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error) {
 	if err := info.Validate(); err != nil {
 		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.SaveGenome(%q): %w", info.ProfileID, err)
@@ -65,7 +67,12 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 				calls = excluded.calls`,
 			g.ProfileID, g.Source, g.Build, g.Chip, g.MarkerCount, g.Called, g.CallRate, g.Mismatches,
 			string(counts), g.ImportedAt.UnixNano(), callBytes(m.Record))
-		return err
+		if err != nil {
+			return err
+		}
+		// The write to genomes above moves its change counter (migration
+		// 00008), which therefore covers the pieces too.
+		return replaceChunks(ctx, tx, g.ProfileID, callBytes(m.Record))
 	})
 	if err != nil && merged >= 0 {
 		x.Truncate(merged) // the new markers were rolled back
@@ -77,6 +84,35 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 		return phenolink.GenomeInfo{}, fmt.Errorf("sqlite.SaveGenome(%q, %d markers): %w", info.ProfileID, len(markers), err)
 	}
 	return m.Info, nil
+}
+
+// chunkSize is the number of index positions in each piece of a record
+// that genome_chunks holds; migration 00011 says why it is 512.
+const chunkSize = 512
+
+// replaceChunks replaces the profile's pieces in genome_chunks with those of
+// record, cut every chunkSize positions, with one prepared statement.
+func replaceChunks(ctx context.Context, tx *sql.Tx, profileID string, record []byte) error {
+	if _, err := exec(ctx, tx, `DELETE FROM genome_chunks WHERE profile_id = ?`, profileID); err != nil {
+		return err
+	}
+	if len(record) == 0 {
+		return nil
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO genome_chunks (chunk, profile_id, calls) VALUES (?, ?, ?)`)
+	if err != nil {
+		return err
+	}
+	defer stmt.Close()
+	for k := 0; k*chunkSize < len(record); k++ {
+		start := time.Now()
+		_, err := stmt.ExecContext(ctx, k, profileID, record[k*chunkSize:min((k+1)*chunkSize, len(record))])
+		sqltrace.Record(ctx, time.Since(start))
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // checkJobRunning fails unless the import's job, when it has one, is still
@@ -182,8 +218,9 @@ func (db *DB) ChromosomeCounts(ctx context.Context, profileID string) ([]phenoli
 }
 
 // DeleteGenome removes the profile's record and all of its jobs, so a
-// queued import cannot bring the record back; deleting a missing record is
-// not an error.
+// queued import cannot bring the record back; the record's pieces in
+// genome_chunks go with it by cascade. Deleting a missing record is not an
+// error.
 func (db *DB) DeleteGenome(ctx context.Context, profileID string) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
 		if _, err := exec(ctx, tx, `DELETE FROM jobs WHERE profile_id = ?`, profileID); err != nil {

@@ -1,9 +1,11 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 
 	"phenolink/internal/phenolink"
@@ -46,12 +48,15 @@ func checkPositions(positions []int) error {
 // CallsAt calls fn for every stored record, in profile id order, with the
 // record's calls at the index positions (NotOnChip past its end).
 //
-// SQLite loads a record's whole blob to evaluate substr on it, so this
-// costs about one pass over every record (some 0.3 s for 2,000 records of
-// 630,000 markers) however few positions are asked for. A mention of the
-// column per position costs no more than one (the blob is loaded once per
-// row), and beats one substr spanning the positions, which copies the span
-// out of SQLite.
+// It reads the pieces of genome_chunks (migration 00011), not the whole
+// records: within one read transaction, the ids of every record in order,
+// then for each distinct piece number among the positions that piece of
+// every record, one range of the table's b-tree in profile id order, merged
+// with the ids in one forward pass. A record with no such piece, or a
+// shorter last one, reads NotOnChip there. The cost grows with the records
+// and the distinct pieces, not with the length of the records. The calls
+// are gathered, len(positions) per record, before fn is first called, so
+// the snapshot is not held while fn runs.
 func (db *DB) CallsAt(ctx context.Context, positions []int, fn func(profileID string, calls []phenolink.Call) error) error {
 	if err := db.callsAt(ctx, positions, fn); err != nil {
 		return fmt.Errorf("sqlite.CallsAt(%d positions): %w", len(positions), err)
@@ -63,40 +68,110 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 	if err := checkPositions(positions); err != nil {
 		return err
 	}
+	ids, calls, err := db.readCallsAt(ctx, positions)
+	if err != nil {
+		return err
+	}
+	k := len(positions)
+	for i, id := range ids {
+		if err := fn(id, calls[i*k:(i+1)*k:(i+1)*k]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// readCallsAt returns the profile ids of every record in order and, for
+// the record of ids[i], its calls at positions in calls[i*len(positions):],
+// from one snapshot.
+func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, calls []phenolink.Call, err error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rollback(tx)
+	rows, err := query(ctx, tx, `SELECT profile_id FROM genomes ORDER BY profile_id`)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	k := len(positions)
+	calls = make([]phenolink.Call, len(ids)*k) // all NotOnChip
+	// The positions of each piece, in order of piece number.
+	order := make([]int, k)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(positions[a]/chunkSize, positions[b]/chunkSize) })
+	for len(order) > 0 {
+		chunk := positions[order[0]] / chunkSize
+		n := 1
+		for n < len(order) && positions[order[n]]/chunkSize == chunk {
+			n++
+		}
+		if err := readChunk(ctx, tx, chunk, positions, order[:n], ids, calls); err != nil {
+			return nil, nil, err
+		}
+		order = order[n:]
+	}
+	return ids, calls, nil
+}
+
+// readChunk reads piece chunk of every record that has it, at positions[j]
+// for every j in which (all in that piece), into calls as readCallsAt lays
+// them out. The rows come in profile id order, as ids are, so one forward
+// pass over ids finds each row's record.
+func readChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []int, ids []string, calls []phenolink.Call) error {
 	var q strings.Builder
 	q.WriteString(`SELECT profile_id`)
-	args := make([]any, len(positions))
-	for i, p := range positions {
+	args := make([]any, 0, len(which)+1)
+	for _, j := range which {
 		q.WriteString(`, substr(calls, ?, 1)`)
-		args[i] = p + 1
+		args = append(args, positions[j]-chunk*chunkSize+1)
 	}
-	q.WriteString(` FROM genomes ORDER BY profile_id`)
-	rows, err := query(ctx, db.read, q.String(), args...)
+	q.WriteString(` FROM genome_chunks WHERE chunk = ? ORDER BY profile_id`)
+	args = append(args, chunk)
+	rows, err := query(ctx, tx, q.String(), args...)
 	if err != nil {
 		return err
 	}
 	defer rows.Close()
-	calls := make([]phenolink.Call, len(positions))
-	bytes := make([]sql.RawBytes, len(positions))
-	dest := make([]any, 1+len(positions))
-	var profileID string
+	bytes := make([]sql.RawBytes, len(which))
+	dest := make([]any, 1+len(which))
+	var profileID sql.RawBytes
 	dest[0] = &profileID
 	for i := range bytes {
 		dest[i+1] = &bytes[i]
 	}
+	k := len(positions)
+	i := 0 // ids[i] is the first record not yet passed
 	for rows.Next() {
 		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		for i, b := range bytes {
-			calls[i] = phenolink.NotOnChip
-			if len(b) == 1 {
-				calls[i] = phenolink.Call(b[0])
+		for i < len(ids) && ids[i] < string(profileID) {
+			i++
+		}
+		if i == len(ids) || ids[i] != string(profileID) {
+			// The foreign key on genomes rules this out.
+			return fmt.Errorf("piece %d of profile %q has no record", chunk, profileID)
+		}
+		for c, j := range which {
+			if b := bytes[c]; len(b) == 1 {
+				calls[i*k+j] = phenolink.Call(b[0])
 			}
 		}
-		if err := fn(profileID, calls); err != nil {
-			return err
-		}
+		i++
 	}
 	return rows.Err()
 }

@@ -187,6 +187,7 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 		`DELETE FROM phenotype_values WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = ?)`,
 		`DELETE FROM consents WHERE user_id = ?`,
 		`DELETE FROM roles WHERE user_id = ?`,
+		`DELETE FROM genome_chunks WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = ?)`,
 		`DELETE FROM genomes WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = ?)`,
 		`DELETE FROM sessions WHERE user_id = ?`,
 		`DELETE FROM tokens WHERE user_id = ?`,
