@@ -188,7 +188,7 @@ func (w *resultWriter) write(r *association.Result) error {
 	b = strconv.AppendInt(b, int64(r.N), 10)
 	for _, v := range []float64{r.Beta, r.SE, r.Stat, r.P.P, -r.P.MinusLog10} {
 		b = append(b, '\t')
-		b = strconv.AppendFloat(b, v, 'g', 6, 64)
+		b = plinkfile.AppendG6(b, v)
 	}
 	b = append(b, '\t')
 	if r.NotTestable == "" {
