@@ -79,14 +79,13 @@ func LinearScan(ctx context.Context, markers iter.Seq2[*Marker, error], c *Cohor
 	return res, nil
 }
 
-// PlinkMarkers streams a PLINK fileset's markers for a scan, one record
-// buffer reused throughout.
+// PlinkMarkers streams a PLINK fileset's markers for a scan, each record
+// in the reader's buffer until the next step.
 func PlinkMarkers(r *plinkfile.Reader) iter.Seq2[*Marker, error] {
 	return func(yield func(*Marker, error) bool) {
-		rec := make([]byte, plinkfile.RecordLen(len(r.Samples)))
 		var m Marker
 		for {
-			v, err := r.Next(rec)
+			v, rec, err := r.NextShared()
 			if err != nil {
 				if errors.Is(err, io.EOF) {
 					return

@@ -3,6 +3,7 @@ package plinkfile
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 )
@@ -14,9 +15,10 @@ var bedMagic = [3]byte{0x6c, 0x1b, 0x01}
 // BedReader streams the records of a SNP-major .bed file, one marker at a
 // time.
 type BedReader struct {
-	r      *bufio.Reader
-	recLen int
-	marker int
+	r       *bufio.Reader
+	recLen  int
+	marker  int
+	scratch []byte // next's record when it is longer than r's buffer
 }
 
 // NewBedReader checks the magic bytes and returns a reader of records for n
@@ -53,6 +55,32 @@ func (b *BedReader) Read(rec []byte) error {
 	}
 	b.marker++
 	return nil
+}
+
+// next returns the next marker's record in the reader's own buffer,
+// valid until the next call, sparing Read's copy; io.EOF after the last
+// marker.
+func (b *BedReader) next() ([]byte, error) {
+	if b.recLen > b.r.Size() {
+		// Longer than the buffer (over four million samples): copy.
+		if b.scratch == nil {
+			b.scratch = make([]byte, b.recLen)
+		}
+		return b.scratch, b.Read(b.scratch)
+	}
+	rec, err := b.r.Peek(b.recLen)
+	if err != nil {
+		if errors.Is(err, io.EOF) {
+			if len(rec) == 0 {
+				return nil, io.EOF
+			}
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, fmt.Errorf("plinkfile.BedReader.Read: marker %d: %w", b.marker, err)
+	}
+	b.r.Discard(b.recLen)
+	b.marker++
+	return rec, nil
 }
 
 // BedWriter writes a SNP-major .bed file one marker record at a time.

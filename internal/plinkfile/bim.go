@@ -15,31 +15,13 @@ type Variant struct {
 	Allele2 string  // column 6: the allele that .bed code 11 is homozygous for
 }
 
-// bimParser parses .bim lines without allocating for the columns that
-// repeat (chromosome codes and alleles), which a 600,000-line file would
-// otherwise copy 600,000 times each.
-type bimParser struct {
-	intern map[string]string
-	fields [][]byte
-}
-
-func newBimParser() *bimParser { return &bimParser{intern: map[string]string{}} }
-
-func (p *bimParser) shared(b []byte) string {
-	if s, ok := p.intern[string(b)]; ok {
-		return s
-	}
-	if len(p.intern) > 4096 {
-		return string(b) // long alleles of indels: not worth keeping
-	}
-	s := string(b)
-	p.intern[s] = s
-	return s
-}
-
-// parse reads one line's six whitespace-separated columns.
-func (p *bimParser) parse(line []byte) (Variant, error) {
-	f := p.fields[:0]
+// parseBim reads one .bim line's six whitespace-separated columns. The
+// strings it returns are substrings of line: the reader hands out lines
+// as substrings of large chunks of the file, so a 600,000-line .bim costs
+// one conversion per chunk instead of a copy of every marker's id.
+func parseBim(line string) (Variant, error) {
+	var f [6]string
+	nf := 0
 	for i := 0; i < len(line); {
 		for i < len(line) && isSpace(line[i]) {
 			i++
@@ -49,17 +31,19 @@ func (p *bimParser) parse(line []byte) (Variant, error) {
 			j++
 		}
 		if j > i {
-			f = append(f, line[i:j])
+			if nf < len(f) {
+				f[nf] = line[i:j]
+			}
+			nf++
 		}
 		i = j
 	}
-	p.fields = f
-	if len(f) != 6 {
-		return Variant{}, fmt.Errorf("%d columns, want 6 (chrom id cm pos allele1 allele2)", len(f))
+	if nf != 6 {
+		return Variant{}, fmt.Errorf("%d columns, want 6 (chrom id cm pos allele1 allele2)", nf)
 	}
 	var cm float64
-	if !(len(f[2]) == 1 && f[2][0] == '0') {
-		v, err := strconv.ParseFloat(string(f[2]), 64)
+	if f[2] != "0" {
+		v, err := strconv.ParseFloat(f[2], 64)
 		if err != nil {
 			return Variant{}, fmt.Errorf("centimorgan %q: %w", f[2], err)
 		}
@@ -69,17 +53,18 @@ func (p *bimParser) parse(line []byte) (Variant, error) {
 	if !ok {
 		return Variant{}, fmt.Errorf("position %q is not a whole number", f[3])
 	}
-	return Variant{Chrom: p.shared(f[0]), ID: string(f[1]), CM: cm, Pos: pos, Allele1: p.shared(f[4]), Allele2: p.shared(f[5])}, nil
+	return Variant{Chrom: f[0], ID: f[1], CM: cm, Pos: pos, Allele1: f[4], Allele2: f[5]}, nil
 }
 
 func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\r' }
 
-func parseUint(b []byte) (int64, bool) {
+func parseUint(b string) (int64, bool) {
 	if len(b) == 0 || len(b) > 18 {
 		return 0, false
 	}
 	var v int64
-	for _, c := range b {
+	for i := range len(b) {
+		c := b[i]
 		if c < '0' || c > '9' {
 			return 0, false
 		}

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestBimParser(t *testing.T) {
+func TestParseBim(t *testing.T) {
 	tests := []struct {
 		line    string
 		want    Variant
@@ -17,9 +17,8 @@ func TestBimParser(t *testing.T) {
 		{"1 rs4 0 -5 A G", Variant{}, "position"},
 		{"1 rs5 x 5 A G", Variant{}, "centimorgan"},
 	}
-	p := newBimParser()
 	for _, tt := range tests {
-		got, err := p.parse([]byte(tt.line))
+		got, err := parseBim(tt.line)
 		if tt.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("parse(%q) error %v, want one saying %q", tt.line, err, tt.wantErr)

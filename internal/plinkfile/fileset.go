@@ -2,11 +2,11 @@ package plinkfile
 
 import (
 	"bufio"
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Reader reads a fileset named by its prefix (prefix.bed, .bim, .fam): the
@@ -17,8 +17,7 @@ type Reader struct {
 	bedFile *os.File
 	bimFile *os.File
 	bed     *BedReader
-	bim     *bufio.Scanner
-	parser  *bimParser
+	bim     *lineReader
 	line    int
 	prefix  string
 }
@@ -44,9 +43,7 @@ func Open(prefix string) (*Reader, error) {
 		bedFile.Close()
 		return nil, fmt.Errorf("plinkfile.Open(%q): %w", prefix, err)
 	}
-	sc := bufio.NewScanner(bimFile)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	return &Reader{Samples: samples, bedFile: bedFile, bimFile: bimFile, bed: bed, bim: sc, parser: newBimParser(), prefix: prefix}, nil
+	return &Reader{Samples: samples, bedFile: bedFile, bimFile: bimFile, bed: bed, bim: newLineReader(bimFile, maxLine), prefix: prefix}, nil
 }
 
 func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
@@ -63,30 +60,51 @@ func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
 // genotypes and returns its .bim row; io.EOF after the last marker. A .bed
 // with more or fewer records than the .bim has lines is an error.
 func (r *Reader) Next(rec []byte) (Variant, error) {
-	for r.bim.Scan() {
+	if len(rec) != r.bed.recLen {
+		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: buffer of %d bytes, records are %d", len(rec), r.bed.recLen)
+	}
+	v, g, err := r.NextShared()
+	if err != nil {
+		return Variant{}, err
+	}
+	copy(rec, g)
+	return v, nil
+}
+
+// NextShared is Next returning the genotypes in the reader's own buffer,
+// valid until the next call, instead of copying them. The Variant's
+// strings share memory with a chunk of the .bim, which stays in memory
+// while any of them does.
+func (r *Reader) NextShared() (Variant, []byte, error) {
+	for {
+		line, ok := r.bim.next()
+		if !ok {
+			break
+		}
 		r.line++
-		if len(bytes.TrimSpace(r.bim.Bytes())) == 0 {
+		if len(strings.TrimSpace(line)) == 0 {
 			continue
 		}
-		v, err := r.parser.parse(r.bim.Bytes())
+		v, err := parseBim(line)
 		if err != nil {
-			return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bim line %d: %w", r.prefix, r.line, err)
+			return Variant{}, nil, fmt.Errorf("plinkfile.Reader.Next: %s.bim line %d: %w", r.prefix, r.line, err)
 		}
-		if err := r.bed.Read(rec); err != nil {
+		rec, err := r.bed.next()
+		if err != nil {
 			if errors.Is(err, io.EOF) {
 				err = io.ErrUnexpectedEOF
 			}
-			return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bed ends before marker %s: %w", r.prefix, v.ID, err)
+			return Variant{}, nil, fmt.Errorf("plinkfile.Reader.Next: %s.bed ends before marker %s: %w", r.prefix, v.ID, err)
 		}
-		return v, nil
+		return v, rec, nil
 	}
 	if err := r.bim.Err(); err != nil {
-		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bim: %w", r.prefix, err)
+		return Variant{}, nil, fmt.Errorf("plinkfile.Reader.Next: %s.bim: %w", r.prefix, err)
 	}
-	if err := r.bed.Read(rec); !errors.Is(err, io.EOF) {
-		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: %s.bed has more records than %s.bim has markers", r.prefix, r.prefix)
+	if _, err := r.bed.next(); !errors.Is(err, io.EOF) {
+		return Variant{}, nil, fmt.Errorf("plinkfile.Reader.Next: %s.bed has more records than %s.bim has markers", r.prefix, r.prefix)
 	}
-	return Variant{}, io.EOF
+	return Variant{}, nil, io.EOF
 }
 
 // Close closes the .bed and .bim files.
