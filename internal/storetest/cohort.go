@@ -33,12 +33,20 @@ func cohortValuesOf(t *testing.T, s Store, ids ...string) ([]cohortValue, error)
 // each with the phenotype's place in the ids given; withdrawn consent and
 // deleted values gone at the next read; an unknown or repeated id refused
 // before any value; an error from fn stopping the read.
+// oddID is a profile id with what a store's encoding of a list of ids
+// could trip on: a quote, a backslash, a comma and a character of two
+// bytes; oddValue a value whose every digit counts.
+const (
+	oddID    = "Q\"\\,\u00e9"
+	oddValue = 1650.1234567890123
+)
+
 func RunCohortValuesOf(t *testing.T, h Harness) {
 	t.Parallel()
 	ctx := t.Context()
 	s := migrated(t, h)
 	withGenomeUsers(t, s) // u1: p1, p2; u2: p3
-	if err := s.SaveUser(ctx, user("u3"), []phenolink.Profile{profile("P9", "u3"), profile("_x", "u3")}); err != nil {
+	if err := s.SaveUser(ctx, user("u3"), []phenolink.Profile{profile("P9", "u3"), profile("_x", "u3"), profile(oddID, "u3")}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.SaveUser(ctx, user("u4"), []phenolink.Profile{profile("p0", "u4")}); err != nil {
@@ -51,6 +59,7 @@ func RunCohortValuesOf(t *testing.T, h Harness) {
 		value("p3", "height_mm", 1800), value("p1", "height_mm", 1600), value("p1", "weight_g", 60000),
 		value("p2", "sex", 1), value("P9", "sex", 0), value("_x", "height_mm", 1700),
 		value("p1", "sex", 0), value("p3", "caffeine_cups_per_day", 2.5), value("p0", "height_mm", 1500),
+		value(oddID, "height_mm", oddValue),
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -59,6 +68,7 @@ func RunCohortValuesOf(t *testing.T, h Harness) {
 	ids := []string{"sex", "weight_g", "height_mm"}
 	want := []cohortValue{
 		{"P9", 0, 0},
+		{oddID, 2, oddValue},
 		{"_x", 2, 1700},
 		{"p0", 2, 1500},
 		{"p1", 2, 1600}, {"p1", 0, 0}, {"p1", 1, 60000},
