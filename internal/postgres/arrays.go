@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"slices"
 
 	"github.com/jackc/pgx/v5"
 )
@@ -34,6 +35,15 @@ func queryTextArray(ctx context.Context, q querier, query string, args ...any) (
 		}
 	}
 	return out, rows.Err()
+}
+
+// querySortedTextArray is queryTextArray with the elements sorted in byte
+// order: sorting ten thousand ids costs the server several milliseconds in
+// the "C" collation, the client one.
+func querySortedTextArray(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
+	out, err := queryTextArray(ctx, q, query, args...)
+	slices.Sort(out)
+	return out, err
 }
 
 // textArray decodes a binary text[] of one dimension (or none, when

@@ -74,7 +74,7 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		// Byte order, as ScanGenomes, CohortValues and SQLite use,
 		// whatever the database's collation.
 		var err error
-		if ids, err = queryTextArray(ctx, tx, `SELECT array_agg(profile_id ORDER BY profile_id COLLATE "C") FROM genomes`); err != nil {
+		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
 			return err
 		}
 		// readChunk's aggregates take their rows in the subquery's order,

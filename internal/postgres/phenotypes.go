@@ -412,8 +412,7 @@ func (db *DB) ConsentingProfiles(ctx context.Context) ([]string, error) {
 // consentingProfiles returns the ids of every profile whose user currently
 // consents, in byte order.
 func consentingProfiles(ctx context.Context, q querier) ([]string, error) {
-	return queryTextArray(ctx, q, `
-		SELECT array_agg(p.id ORDER BY p.id COLLATE "C") FROM profiles p JOIN consents c ON c.user_id = p.user_id`)
+	return querySortedTextArray(ctx, q, `SELECT array_agg(p.id) FROM profiles p JOIN consents c ON c.user_id = p.user_id`)
 }
 
 // GiveConsent records or renews the user's consent; ENOTFOUND when the
