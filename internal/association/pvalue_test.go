@@ -21,6 +21,10 @@ func TestStudentTP(t *testing.T) {
 		{1000, 1998, 0, 2699.3190784424906},
 		{5, 3, 0.015392438073302301, 1.8126925849820349},
 		{-1e8, 5, 1.8980334491124701e-39, 38.721696138253844},
+		{0.7, 498, 0.48425416867592842, 0.31492663199210399},   // nearOne
+		{1.2, 498, 0.23070989214612712, 0.63693378383879446},   // moderateT
+		{1.9, 498, 0.058010456127696528, 1.2364937197252516},   // moderateT
+		{1.05, 1998, 0.29384509676443347, 0.53188155172826675}, // moderateT
 	}
 	for _, tt := range tests {
 		got := StudentTP(tt.t, tt.df)
@@ -92,4 +96,35 @@ func TestStudentTNearOne(t *testing.T) {
 	if used == 0 {
 		t.Fatal("the series was never used")
 	}
+}
+
+// TestStudentTModerate checks the series StudentTP sums for |t| from
+// about 1 to 2 against RegIncBeta, which it stands in for, over the
+// degrees of freedom where it applies: the two agree to the continued
+// fraction's truncation, about 2e-13 at most, as six printed digits need.
+func TestStudentTModerate(t *testing.T) {
+	var s studentT
+	dfs := []float64{340, 341, 342, 343, 400, 458, 477, 498, 998, moderateMaxDF, moderateMaxDF + 1, 1998}
+	worst := 0.0
+	used := 0
+	for _, df := range dfs {
+		for i := 0; i <= 500; i++ {
+			tt := 0.9 + float64(i)/400
+			x := df / (df + tt*tt)
+			got, ok := s.moderateT(df, x)
+			if !ok {
+				continue
+			}
+			used++
+			want := mathext.RegIncBeta(df/2, 0.5, x)
+			worst = max(worst, math.Abs(got/want-1))
+			if !relClose(got, want, 3e-13) {
+				t.Errorf("df %g, t %g: series %v, RegIncBeta %v", df, tt, got, want)
+			}
+		}
+	}
+	if used == 0 {
+		t.Fatal("the series was never used")
+	}
+	t.Logf("%d values, largest relative difference %.3g", used, worst)
 }
