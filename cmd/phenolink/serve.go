@@ -19,6 +19,7 @@ import (
 	"phenolink/internal/importer"
 	"phenolink/internal/jobs"
 	"phenolink/internal/phenolink"
+	"phenolink/internal/research"
 	"phenolink/internal/scan"
 	"phenolink/internal/secretbox"
 	"phenolink/internal/web"
@@ -88,6 +89,16 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
+	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
+	refreshDone := make(chan struct{})
+	go func() {
+		defer close(refreshDone)
+		app.results.Refresh(refreshCtx, resultsRefreshInterval, func(err error) {
+			log.Warn("keeping the results pages' values current", "err", err)
+		})
+	}()
+	defer func() { stopRefresh(); <-refreshDone }()
+
 	if app.demoSim != nil {
 		demoCtx, stopDemo := context.WithCancel(context.WithoutCancel(ctx))
 		demoDone := startDemo(demoCtx, cfg, app.demoSim, log)
@@ -135,6 +146,9 @@ type app struct {
 	runner  jobs.Runner
 	db      store
 	apiURL  string
+	// results serves the per-SNP results pages and is kept current
+	// beside the server (see research.Service.Refresh).
+	results *research.Service
 	// demoSim is the built-in simulator when a local run seeds the demo
 	// cohort behind it; nil otherwise.
 	demoSim *simulator
@@ -228,6 +242,7 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 	); err != nil {
 		return nil, fmt.Errorf("serve: registering runtime metrics: %w", err)
 	}
+	a.results = &research.Service{Markers: db, Phenotypes: db, MinGroupSize: cfg.MinGroupSize}
 	h, err := web.NewServer(web.Deps{
 		Logger:     log,
 		Settings:   settings,
@@ -242,6 +257,7 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 		Phenotypes: db,
 		Scans:      db,
 		Markers:    db,
+		Results:    a.results,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("serve: %w", err)
@@ -292,6 +308,11 @@ const jobPollInterval = 200 * time.Millisecond
 // sessionCleanupInterval is how often expired sessions are deleted; they
 // are already ignored when read, so this only bounds the table's size.
 const sessionCleanupInterval = time.Hour
+
+// resultsRefreshInterval is how often the results pages' values are
+// checked against the change counters while researchers use the pages:
+// one small query a second, and a read of the values after a write.
+const resultsRefreshInterval = time.Second
 
 // cleanSessions deletes expired sessions every interval until ctx ends.
 func cleanSessions(ctx context.Context, db store, log *slog.Logger, interval time.Duration) {

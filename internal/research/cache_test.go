@@ -317,3 +317,81 @@ func TestCacheFirstRecordUnderSameCount(t *testing.T) {
 		t.Errorf("N %d at the kept marker, want 0", r.Tables[0].N)
 	}
 }
+
+// TestRefreshKeepsValuesCurrent checks that a refresh reads the values
+// again after a write to the cohort only while pages are being served,
+// that the next page then reads none and matches a new Service's, and
+// that a refresh finding them current reads nothing.
+func TestRefreshKeepsValuesCurrent(t *testing.T) {
+	s, svc := cacheCohort(t)
+	ctx := t.Context()
+	refresh := func(what string, at time.Time, values int) {
+		t.Helper()
+		if err := svc.refresh(ctx, at); err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		if got, _ := s.reads(); got != values {
+			t.Errorf("%s: %d values reads, want %d", what, got, values)
+		}
+	}
+	now := time.Now()
+	refresh("before any page", now, 0)
+	s.setValue(fmtProfile(3), "height_mm", 1900)
+	refresh("after a write, before any page", now, 0)
+
+	results(t, svc, []string{"rs1"}, "height_mm")
+	if got, _ := s.reads(); got != 1 {
+		t.Fatalf("the first page read the values %d times, want 1", got)
+	}
+	refresh("with the values current", now, 0)
+
+	s.setValue(fmtProfile(3), "height_mm", 1950)
+	s.withdraw(false, fmtProfile(4))
+	refresh("after writes, a page served", time.Now(), 1)
+	refresh("again", time.Now(), 0)
+	fresh := &Service{Markers: s.memStore, Phenotypes: s.memStore, MinGroupSize: 5}
+	samePages(t, "the page after the refresh", results(t, svc, []string{"rs1"}, "height_mm"), results(t, fresh, []string{"rs1"}, "height_mm"))
+	if got, _ := s.reads(); got != 0 {
+		t.Errorf("the page after the refresh read the values %d times, want 0", got)
+	}
+
+	s.setValue(fmtProfile(3), "height_mm", 2000)
+	refresh("after a write, long after the last page", time.Now().Add(RefreshActiveFor+time.Minute), 0)
+}
+
+// TestRefreshLoop checks that Refresh ticks on its own, reading the values
+// after a write while pages are served, and returns when its context ends.
+func TestRefreshLoop(t *testing.T) {
+	s, svc := cacheCohort(t)
+	results(t, svc, []string{"rs1"}, "height_mm")
+	s.reads()
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		svc.Refresh(ctx, time.Millisecond, func(err error) { t.Errorf("Refresh reported %v", err) })
+	}()
+	s.setValue(fmtProfile(3), "height_mm", 1900)
+	deadline := time.Now().Add(5 * time.Second)
+	for !svc.cache.valuesCurrent(mustGenerations(t, s).Cohort) {
+		if time.Now().After(deadline) {
+			t.Fatal("Refresh did not read the values again within 5 s of a write")
+		}
+		time.Sleep(time.Millisecond)
+	}
+	cancel()
+	<-done
+	if got, _ := s.reads(); got != 1 {
+		t.Errorf("Refresh read the values %d times after one write, want 1", got)
+	}
+}
+
+// mustGenerations returns the store's change counters.
+func mustGenerations(t *testing.T, s *countingStore) phenolink.Generations {
+	t.Helper()
+	g, err := s.Generations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}

@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"time"
 
 	"phenolink/internal/phenolink"
 )
@@ -27,7 +29,8 @@ type Service struct {
 	// means DefaultCallsCacheBytes, and a negative value keeps none.
 	CallsCacheBytes int
 
-	cache pageCache
+	cache    pageCache
+	lastPage atomic.Int64 // when Results last began, in Unix nanoseconds; 0 before
 }
 
 // cohort is one phenotype's consenting people with a value, in profile id
@@ -49,6 +52,7 @@ type cohort struct {
 // pageCache); a repeated page costs that query, the marker look-up and the
 // computation.
 func (s *Service) Results(ctx context.Context, snps, phenotypeIDs []string) (*Report, error) {
+	s.lastPage.Store(time.Now().UnixNano())
 	k, err := s.minGroupSize()
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"phenolink/internal/assets"
 	"phenolink/internal/phenolink"
+	"phenolink/internal/research"
 )
 
 // routeDeps are the dependencies handlers draw from; each handler takes
@@ -32,6 +33,7 @@ type routeDeps struct {
 	phenotypes phenolink.PhenotypeStore
 	scans      phenolink.ScanStore
 	markers    phenolink.MarkerCallReader
+	results    *research.Service // nil: addResearchRoutes builds one
 }
 
 // addRoutes is the app's whole URL space in one place.

@@ -29,7 +29,10 @@ func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http
 	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages)))
 	// The original app's "/results?snps=..." reaches the page through the
 	// router's redirect to "/results/", which keeps the query.
-	results := &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, MinGroupSize: minGroupSize(d.settings)}
+	results := d.results
+	if results == nil {
+		results = &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, MinGroupSize: minGroupSize(d.settings)}
+	}
 	mux.Handle("GET "+resultsPath+"{$}", researcher(handleResults(d.pages, d.phenotypes, results)))
 	mux.Handle("GET "+resultsPath+"results.csv", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsCSV)))
 	mux.Handle("GET "+resultsPath+"results.json", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsJSON)))

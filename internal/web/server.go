@@ -14,6 +14,7 @@ import (
 
 	"phenolink/internal/assets"
 	"phenolink/internal/phenolink"
+	"phenolink/internal/research"
 )
 
 // Settings are the options of the HTTP layer, read once at start-up by the
@@ -66,6 +67,10 @@ type Deps struct {
 	Phenotypes phenolink.PhenotypeStore
 	Scans      phenolink.ScanStore
 	Markers    phenolink.MarkerCallReader
+	// Results serves the per-SNP results pages; nil builds one from
+	// Markers, Phenotypes and Settings.MinGroupSize. The caller passes its
+	// own to keep it current with Refresh.
+	Results *research.Service
 }
 
 // defaultSessionLifetime keeps people signed in for two weeks, like the
@@ -131,6 +136,7 @@ func newServer(d Deps) (http.Handler, *api, error) {
 		phenotypes: d.Phenotypes,
 		scans:      d.Scans,
 		markers:    d.Markers,
+		results:    d.Results,
 	})
 	return addMiddleware(mux, d.Logger, d.Settings, metrics, pages), api, nil
 }

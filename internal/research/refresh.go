@@ -1,0 +1,64 @@
+package research
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// RefreshActiveFor is how long after a results page Refresh keeps the
+// values current: a process whose results pages nobody opens does not
+// read them.
+const RefreshActiveFor = 10 * time.Minute
+
+// Refresh keeps the values that pages read current while researchers use
+// the pages, so that a page after a write to the cohort need not read
+// them itself. Every interval, if a page was served in the last
+// RefreshActiveFor, it reads the change counters and, when the cohort's
+// has moved past the values kept, reads every catalog phenotype's values
+// again, as the next page would have. This only moves the read out of a
+// page's way: a page that comes before it still reads for itself, and
+// what a page may show is decided by the counters it reads, as before. It
+// returns when ctx is done; a failed read is given to report and tried
+// again at the next tick.
+func (s *Service) Refresh(ctx context.Context, interval time.Duration, report func(error)) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if err := s.refresh(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			report(err)
+		}
+	}
+}
+
+// refresh is one tick of Refresh, at now.
+func (s *Service) refresh(ctx context.Context, now time.Time) error {
+	last := s.lastPage.Load()
+	if last == 0 || now.Sub(time.Unix(0, last)) > RefreshActiveFor {
+		return nil
+	}
+	gens, err := s.Markers.Generations(ctx)
+	if err != nil {
+		return fmt.Errorf("research.Refresh: reading the change counters: %w", err)
+	}
+	if s.cache.valuesCurrent(gens.Cohort) {
+		return nil
+	}
+	if _, err := s.cachedValues(ctx, gens.Cohort); err != nil {
+		return fmt.Errorf("research.Refresh: %w", err)
+	}
+	return nil
+}
+
+// valuesCurrent reports whether the values kept were read no earlier than
+// the cohort count gen, or are being read so.
+func (c *pageCache) valuesCurrent(gen int64) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return gen <= c.values.gen && (c.values.have != nil || c.values.loading != nil)
+}
