@@ -344,3 +344,34 @@ func CheckCohortPhenotypeIDs(ids []string) error {
 	}
 	return nil
 }
+
+// CohortColumn is one phenotype's values as a store reads them for
+// CohortValuesOf, in profile id order: Place is the phenotype's place in
+// the ids asked for, and ValueOf returns the value of profile id, if it
+// has one, asked for ids that do not decrease (a column skips the profiles
+// before id).
+type CohortColumn interface {
+	Place() int
+	ValueOf(id string) (float64, bool, error)
+}
+
+// EachCohortValue calls fn, as CohortValuesOf does, for every value in
+// columns (in phenotype id order) of a profile in consenting (in profile
+// id order): profile by profile, then column by column.
+func EachCohortValue[C CohortColumn](consenting []string, columns []C, fn func(profileID string, phenotype int, value float64) error) error {
+	for _, id := range consenting {
+		for _, c := range columns {
+			value, ok, err := c.ValueOf(id)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				continue
+			}
+			if err := fn(id, c.Place(), value); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -290,23 +290,7 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 		if err != nil {
 			return err
 		}
-		// Each profile in order, then its values in phenotype id order:
-		// a forward pass over each column.
-		for _, id := range consenting {
-			for _, c := range columns {
-				value, ok, err := c.valueOf(id)
-				if err != nil {
-					return err
-				}
-				if !ok {
-					continue
-				}
-				if err := fn(id, c.place, value); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
+		return phenolink.EachCohortValue(consenting, columns, fn)
 	})
 }
 
@@ -328,7 +312,7 @@ type valueColumn struct {
 // server walks the index on (phenotype_id, profile_id) alone, and the
 // client decodes no row per value. The order within a row comes from the
 // sorted subquery; without parallel workers, aggregation keeps it, and
-// valueOf checks it.
+// ValueOf checks it.
 func phenotypeColumnsOf(ctx context.Context, tx pgx.Tx, ids []string) ([]*valueColumn, error) {
 	if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 		return nil, err
@@ -370,10 +354,13 @@ func phenotypeColumnsOf(ctx context.Context, tx pgx.Tx, ids []string) ([]*valueC
 	return columns, nil
 }
 
-// valueOf returns the column's value of profile id, if it has one. The ids
+// Place returns the phenotype's place in the ids asked for.
+func (c *valueColumn) Place() int { return c.place }
+
+// ValueOf returns the column's value of profile id, if it has one. The ids
 // asked for must not decrease, as the column's own may not: it skips the
 // values of profiles before id, whose users do not consent.
-func (c *valueColumn) valueOf(id string) (float64, bool, error) {
+func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 	for len(c.ids) > 0 {
 		if len(c.ids) < 4 || len(c.values) < 8 {
 			return 0, false, fmt.Errorf("the profiles of %q end inside an element", c.phenotype)

@@ -323,22 +323,7 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 	if err != nil {
 		return err
 	}
-	// Each profile in order, then its values in phenotype id order: a
-	// forward pass over each column.
-	for _, id := range consenting {
-		for _, c := range columns {
-			value, ok, err := c.valueOf(id)
-			if err != nil {
-				return err
-			}
-			if ok {
-				if err := fn(id, c.place, value); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
+	return phenolink.EachCohortValue(consenting, columns, fn)
 }
 
 // valueColumn is one phenotype's values as phenotypeColumnsOf reads them,
@@ -360,7 +345,7 @@ type valueColumn struct {
 // costs about a microsecond, more than SQLite's own work on it, and
 // writing the values as JSON costs SQLite less than any other text form
 // that keeps them exact. The ids come in the index's order, profile id
-// within phenotype; valueOf checks it.
+// within phenotype; ValueOf checks it.
 func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string, args []any, in string) ([]*valueColumn, error) {
 	rows, err := query(ctx, tx, `
 		SELECT phenotype_id, json_group_array(profile_id), json_group_array(value)
@@ -396,10 +381,13 @@ func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string, args []an
 	return columns, rows.Err()
 }
 
-// valueOf returns the column's value of profile id, if it has one. The ids
+// Place returns the phenotype's place in the ids asked for.
+func (c *valueColumn) Place() int { return c.place }
+
+// ValueOf returns the column's value of profile id, if it has one. The ids
 // asked for must not decrease, as the column's own may not: it skips the
 // values of profiles before id, whose users do not consent.
-func (c *valueColumn) valueOf(id string) (float64, bool, error) {
+func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 	for c.ids != "]" {
 		head, n, err := jsonArrayString(c.ids)
 		if err != nil {

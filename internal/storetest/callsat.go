@@ -57,28 +57,7 @@ func testCallsAt(t *testing.T, h Harness) {
 	}
 
 	// Every position, some twice and out of order, and one past the index.
-	positions := []int{4, 0, 1, 2, 3, 1, n + 3}
-	got, order := callsAt(t, s, positions)
-	var scanned []string
-	err = s.ScanGenomes(ctx, func(profileID string, calls []phenolink.Call) error {
-		scanned = append(scanned, profileID)
-		want := make([]phenolink.Call, len(positions))
-		for i, p := range positions {
-			if p < len(calls) {
-				want[i] = calls[p]
-			}
-		}
-		if !slices.Equal(got[profileID], want) {
-			t.Errorf("CallsAt(%v) of %s = %v; ScanGenomes gives %v", positions, profileID, got[profileID], want)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !slices.Equal(order, scanned) || !slices.Equal(order, []string{"p1", "p2", "p3"}) {
-		t.Errorf("CallsAt visited %v, ScanGenomes %v; want p1, p2, p3", order, scanned)
-	}
+	got := wantCallsAtAsScanned(t, s, []int{4, 0, 1, 2, 3, 1, n + 3}, "p1", "p2", "p3")
 	// The same through the genotype page, and the one written call past
 	// p3's record end.
 	page, err := s.GenotypeCalls(ctx, "p1", phenolink.GenotypeQuery{ID: "rs3"})
@@ -97,8 +76,9 @@ func testCallsAt(t *testing.T, h Harness) {
 
 // wantCallsAtAsScanned fails the test unless CallsAt at positions gives
 // every stored record, in order, with the calls ScanGenomes gives at them
-// (NotOnChip past a record's end), and visits exactly profiles.
-func wantCallsAtAsScanned(t *testing.T, s Store, positions []int, profiles ...string) {
+// (NotOnChip past a record's end), and visits exactly profiles; it returns
+// what CallsAt gave.
+func wantCallsAtAsScanned(t *testing.T, s Store, positions []int, profiles ...string) map[string][]phenolink.Call {
 	t.Helper()
 	got, order := callsAt(t, s, positions)
 	var scanned []string
@@ -121,6 +101,7 @@ func wantCallsAtAsScanned(t *testing.T, s Store, positions []int, profiles ...st
 	if !slices.Equal(order, scanned) || !slices.Equal(order, profiles) {
 		t.Errorf("CallsAt visited %v, ScanGenomes %v; want %v", order, scanned, profiles)
 	}
+	return got
 }
 
 // testCallsAtLongRecords reads records of thousands of markers, which a
