@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -440,9 +441,11 @@ func jsonArrayString(rest string) (string, int, error) {
 	raw := rest[:end+1]
 	s := raw[1 : len(raw)-1]
 	if strings.IndexByte(s, '\\') >= 0 {
-		if err := json.Unmarshal([]byte(raw), &s); err != nil {
+		var unescaped string
+		if err := json.Unmarshal([]byte(raw), &unescaped); err != nil {
 			return "", 0, err
 		}
+		s = unescaped
 	}
 	if end+1 >= len(rest) || (rest[end+1] != ',' && rest[end+1] != ']') {
 		return "", 0, fmt.Errorf("a JSON string not followed by , or ] near %.40q", rest)
@@ -456,21 +459,25 @@ func jsonArrayString(rest string) (string, int, error) {
 // consentingProfiles returns the ids of every profile whose user currently
 // consents, in order.
 func consentingProfiles(ctx context.Context, q querier) ([]string, error) {
-	rows, err := query(ctx, q, `
-		SELECT p.id FROM profiles p JOIN consents c ON c.user_id = p.user_id ORDER BY p.id`)
-	if err != nil {
+	// One row of a JSON array: 10,000 rows through database/sql cost
+	// several times SQLite's own work; the sort is Go's.
+	var list string
+	if err := queryRow(ctx, q, `SELECT json_group_array(p.id) FROM profiles p JOIN consents c ON c.user_id = p.user_id`).Scan(&list); err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	ids := []string{}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
+	if !strings.HasPrefix(list, "[") {
+		return nil, fmt.Errorf("the consenting profiles are not a JSON array")
 	}
-	return ids, rows.Err()
+	ids := []string{}
+	for rest := list[1:]; rest != "]"; {
+		id, n, err := jsonArrayString(rest)
+		if err != nil {
+			return nil, fmt.Errorf("the consenting profiles: %w", err)
+		}
+		ids, rest = append(ids, id), rest[n:]
+	}
+	slices.Sort(ids)
+	return ids, nil
 }
 
 // ConsentingProfiles returns the ids of every profile whose user currently
