@@ -103,7 +103,7 @@ func BenchmarkLogisticScan(b *testing.B) {
 // BenchmarkTableSums times the table look-ups alone for a block of
 // markers, per marker, with one statistic (no covariates) and three.
 func BenchmarkTableSums(b *testing.B) {
-	ms, c := benchData(2000, blockSize)
+	ms, c := benchData(2000, blockLen(plinkfile.RecordLen(2000)))
 	for _, covs := range []bool{false, true} {
 		cc := *c
 		if !covs {
@@ -114,7 +114,7 @@ func BenchmarkTableSums(b *testing.B) {
 			b.Fatal(err)
 		}
 		tabs := newByteTables(pr)
-		out := make([]float64, blockSize*tabs.stats)
+		out := make([]float64, len(ms)*tabs.stats)
 		b.Run(fmt.Sprintf("stats=%d", tabs.stats), func(b *testing.B) {
 			for b.Loop() {
 				tabs.blockSums(ms, out)

@@ -10,10 +10,22 @@ import (
 	"phenolink/internal/plinkfile"
 )
 
-// blockSize is how many markers travel to a worker together: enough to
-// make the hand-off cost nothing per marker, few enough that the scan holds
-// only a few hundred kilobytes of genotypes per worker at N = 2,000.
-const blockSize = 256
+// maxBlockSize is the most markers that travel to a worker together, and
+// blockBytes the most genotype bytes: enough markers that the hand-offs
+// between the reader, the workers and the writer cost nothing per marker
+// (1,024 at up to 2,000 samples, where a marker takes well under a
+// microsecond and blocks of 256 made a scan 5 to 10% slower), few enough
+// bytes that a scan holds a few megabytes of genotypes whatever the
+// cohort's size.
+const (
+	maxBlockSize = 1024
+	blockBytes   = 512 << 10
+)
+
+// blockLen is how many markers of recLen bytes make a block.
+func blockLen(recLen int) int {
+	return max(1, min(maxBlockSize, blockBytes/recLen))
+}
 
 type block struct {
 	seq     int
@@ -47,9 +59,10 @@ func scan(ctx context.Context, markers iter.Seq2[*Marker, error], n, workers int
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
 	recLen := plinkfile.RecordLen(n)
+	size := blockLen(recLen)
 	free := make(chan *block, 2*workers+2)
 	for range cap(free) {
-		free <- &block{markers: make([]Marker, 0, blockSize), buf: make([]byte, blockSize*recLen), results: make([]Result, blockSize)}
+		free <- &block{markers: make([]Marker, 0, size), buf: make([]byte, size*recLen), results: make([]Result, size)}
 	}
 	work := make(chan *block, cap(free))
 	done := make(chan *block, cap(free))
@@ -132,7 +145,7 @@ func produce(ctx context.Context, markers iter.Seq2[*Marker, error], n, recLen i
 		mm := *m
 		mm.Genotypes = g
 		cur.markers = append(cur.markers, mm)
-		if len(cur.markers) == blockSize {
+		if len(cur.markers) == cap(cur.markers) {
 			work <- cur
 			cur = nil
 		}

@@ -47,7 +47,7 @@ func LinearScanEach(ctx context.Context, markers iter.Seq2[*Marker, error], c *C
 	newTest := func() blockTest {
 		ws := newLinearWorkspace(pr, tabs)
 		wsX := newLinearWorkspace(xd.pr, xd.tabs)
-		sums := make([]float64, blockSize*tabs.stats)
+		sums := make([]float64, blockLen(tabs.recLen)*tabs.stats)
 		return func(ms []Marker, out []Result) {
 			tabs.blockSums(ms, sums)
 			for i := range ms {
