@@ -76,7 +76,7 @@ func (b *BedReader) next() ([]byte, error) {
 			}
 			err = io.ErrUnexpectedEOF
 		}
-		return nil, fmt.Errorf("plinkfile.BedReader.Read: marker %d: %w", b.marker, err)
+		return nil, fmt.Errorf("plinkfile.BedReader.next: marker %d: %w", b.marker, err)
 	}
 	b.r.Discard(b.recLen)
 	b.marker++

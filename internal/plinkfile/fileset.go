@@ -58,7 +58,9 @@ func readFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
 
 // Next fills rec (of length RecordLen(len(Samples))) with the next marker's
 // genotypes and returns its .bim row; io.EOF after the last marker. A .bed
-// with more or fewer records than the .bim has lines is an error.
+// with more or fewer records than the .bim has lines is an error. The
+// row's strings share memory with a chunk of the .bim (up to 1 MiB),
+// which stays in memory while any of them does.
 func (r *Reader) Next(rec []byte) (Variant, error) {
 	if len(rec) != r.bed.recLen {
 		return Variant{}, fmt.Errorf("plinkfile.Reader.Next: buffer of %d bytes, records are %d", len(rec), r.bed.recLen)
@@ -72,9 +74,7 @@ func (r *Reader) Next(rec []byte) (Variant, error) {
 }
 
 // NextShared is Next returning the genotypes in the reader's own buffer,
-// valid until the next call, instead of copying them. The Variant's
-// strings share memory with a chunk of the .bim, which stays in memory
-// while any of them does.
+// valid until the next call, instead of copying them.
 func (r *Reader) NextShared() (Variant, []byte, error) {
 	for {
 		line, ok := r.bim.next()

@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -60,5 +62,26 @@ func TestLineReaderErrors(t *testing.T) {
 	l = newLineReader(iotest.ErrReader(boom), 16)
 	if _, ok := l.next(); ok || !errors.Is(l.Err(), boom) {
 		t.Errorf("a failing reader: %v, want %v", l.Err(), boom)
+	}
+}
+
+// TestNextSharedCutRecord checks that a .bed whose last record stops
+// part-way is an unexpected end, not the end of the markers.
+func TestNextSharedCutRecord(t *testing.T) {
+	prefix := filepath.Join(t.TempDir(), "x")
+	fam := "f a 0 0 1 -9\nf b 0 0 1 -9\nf c 0 0 1 -9\nf d 0 0 1 -9\nf e 0 0 1 -9\n"
+	os.WriteFile(prefix+".fam", []byte(fam), 0o644)
+	os.WriteFile(prefix+".bim", []byte("1 rs1 0 1 A G\n1 rs2 0 2 A G\n"), 0o644)
+	os.WriteFile(prefix+".bed", []byte{0x6c, 0x1b, 0x01, 0, 0, 0}, 0o644) // a record and a half
+	r, err := Open(prefix)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if v, rec, err := r.NextShared(); err != nil || v.ID != "rs1" || len(rec) != 2 {
+		t.Fatalf("first marker: %+v, %v, %v", v, rec, err)
+	}
+	if _, _, err := r.NextShared(); !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("half a record: %v, want io.ErrUnexpectedEOF", err)
 	}
 }
