@@ -33,10 +33,10 @@ func StudentTP(t, df float64) PValue {
 }
 
 // studentT computes StudentTP for many statistics, keeping for each
-// whole number of degrees of freedom the beta function values that the
-// series near p = 1 needs; a scan has only as many such numbers as it
-// has counts of missing calls. The zero value is ready to use; each
-// worker has its own.
+// whole number of degrees of freedom the beta function values and series
+// coefficients that nearOne and moderateT need; a scan has only as many
+// such numbers as it has counts of missing calls. The zero value is
+// ready to use; each worker has its own.
 type studentT struct {
 	consts []betaConsts // by degrees of freedom
 }
@@ -64,6 +64,8 @@ const (
 	cephesMinLog = -1075 * math.Ln2
 )
 
+// p is StudentTP: nearOne or moderateT where they apply, RegIncBeta
+// elsewhere, and the far tail on the log scale.
 func (s *studentT) p(t, df float64) PValue {
 	if math.IsNaN(t) || df <= 0 {
 		return PValue{P: math.NaN(), MinusLog10: math.NaN()}
