@@ -143,3 +143,15 @@ func BenchmarkCallsAt(b *testing.B) {
 	db := openMigrated(b, Options{})
 	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000)
 }
+
+// BenchmarkCallsAtCohort reads 1 and 10 markers, each in a piece of its
+// own, of 10,000 records of 10,000 markers: the per-SNP results page's
+// cohort, with as many distinct pieces as twice its 5 SNPs. It runs only
+// with PHENOLINK_BENCH_LARGE=1, as filling takes a minute or more.
+func BenchmarkCallsAtCohort(b *testing.B) {
+	if os.Getenv("PHENOLINK_BENCH_LARGE") != "1" {
+		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 10,000 x 10,000 genotypes and read markers of them")
+	}
+	db := openMigrated(b, Options{})
+	storetest.RunCallsAtBenchmark(b, db, 10_000, 10_000)
+}

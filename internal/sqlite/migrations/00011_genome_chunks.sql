@@ -20,8 +20,10 @@
 -- page read more per row. A row of 512 calls, its chunk number, a profile
 -- id of up to 256 bytes (phenolink.MaxNameLength) and the record header
 -- comes to at most some 780 bytes, so every row stays in its leaf; 1,024
--- would overflow, and smaller pieces mean more rows to write per import for
--- fewer pages to read per position.
+-- would overflow. Smaller pieces trade writes for reads: with 256, reading
+-- 10 positions of 10,000 records took 90 ms instead of 104, but storing
+-- 2,000 records of 630,000 markers took 4 min 45 s instead of 3 min 22 s
+-- and a re-import of 960,000 markers 46 ms instead of 37.
 --
 -- The price is space and write time: the calls are stored twice and an
 -- import writes some 1,900 more rows for a full genome. Scans, exports and
@@ -43,38 +45,24 @@ CREATE TABLE genome_chunks (
 -- For deleting a profile's pieces, by SaveGenome and by the cascade.
 CREATE INDEX genome_chunks_profile_id ON genome_chunks (profile_id);
 
--- The records already stored, cut by halving rather than by one substr
--- per chunk: substr loads its whole argument, so cutting a 630,000-call
--- record into its 1,231 pieces directly would copy it 1,231 times, and
--- halving copies it about 11 times (once per level). The queue is taken
--- deepest piece first, so one record is cut at a time and the queue holds
--- the next record and a few pieces of the current one; the pieces are then
--- sorted into the table's key order, which appends to its b-tree instead
--- of writing all over it.
+-- The records already stored. CROSS JOIN keeps genomes the outer loop, so
+-- all the pieces of one record are cut while its row is current, and
+-- SQLite reads a value that spills into overflow pages once per row, not
+-- once per substr: 200 records of 630,000 calls take about 2 s
+-- (BenchmarkChunksMigration). The pieces are sorted into the table's key
+-- order, which appends to its b-tree instead of writing all over it
+-- (4 s unsorted).
 INSERT INTO genome_chunks (chunk, profile_id, calls)
-WITH RECURSIVE pieces (depth, profile_id, first, calls) AS (
-    SELECT 0, profile_id, 0, calls FROM genomes WHERE profile_id = (SELECT min(profile_id) FROM genomes)
+WITH RECURSIVE chunks (chunk) AS (
+    SELECT 0
     UNION ALL
-    -- A piece longer than a chunk splits after the first half of its
-    -- chunks, rounded up.
-    SELECT p.depth + 1, p.profile_id,
-        p.first + h.half * 512 * (((length(p.calls) + 511) / 512 + 1) / 2),
-        CASE h.half
-            WHEN 0 THEN substr(p.calls, 1, 512 * (((length(p.calls) + 511) / 512 + 1) / 2))
-            ELSE substr(p.calls, 512 * (((length(p.calls) + 511) / 512 + 1) / 2) + 1)
-        END
-    FROM pieces AS p, (SELECT 0 AS half UNION ALL SELECT 1) AS h
-    WHERE length(p.calls) > 512
-    UNION ALL
-    -- A whole record brings in the next one.
-    SELECT 0, g.profile_id, 0, g.calls
-    FROM pieces AS p, genomes AS g
-    WHERE p.depth = 0 AND g.profile_id = (SELECT min(profile_id) FROM genomes WHERE profile_id > p.profile_id)
-    ORDER BY 1 DESC
+    SELECT chunk + 1 FROM chunks
+    WHERE chunk < (SELECT (max(length(calls)) - 1) / 512 FROM genomes)
 )
-SELECT first / 512, profile_id, calls FROM pieces
-WHERE length(calls) BETWEEN 1 AND 512
-ORDER BY 1, 2;
+SELECT c.chunk, g.profile_id, substr(g.calls, c.chunk * 512 + 1, 512)
+FROM genomes AS g CROSS JOIN chunks AS c
+WHERE c.chunk * 512 < length(g.calls)
+ORDER BY c.chunk, g.profile_id;
 
 -- +goose Down
 DROP TABLE genome_chunks;
