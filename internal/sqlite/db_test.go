@@ -141,7 +141,7 @@ func BenchmarkCallsAt(b *testing.B) {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 2,000 x 630,000 genotypes and read markers of them")
 	}
 	db := openMigrated(b, Options{})
-	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000)
+	storetest.RunCallsAtBenchmark(b, db, 2000, 630_000, nil)
 }
 
 // BenchmarkCallsAtCohort reads 1 and 10 markers, each in a piece of its
@@ -153,5 +153,5 @@ func BenchmarkCallsAtCohort(b *testing.B) {
 		b.Skip("set PHENOLINK_BENCH_LARGE=1 to store 10,000 x 10,000 genotypes and read markers of them")
 	}
 	db := openMigrated(b, Options{})
-	storetest.RunCallsAtBenchmark(b, db, 10_000, 10_000)
+	storetest.RunCallsAtBenchmark(b, db, 10_000, 10_000, nil)
 }

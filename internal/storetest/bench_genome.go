@@ -130,9 +130,24 @@ func RunScanBenchmark(b *testing.B, s Store, profiles, markers int) {
 // RunCallsAtBenchmark stores profiles records of markers each and measures
 // CallsAt reading 1 and 10 markers of every record, as the per-SNP results
 // page does, with the markers spread over the whole record. s must be
-// migrated and empty.
-func RunCallsAtBenchmark(b *testing.B, s Store, profiles, markers int) {
+// migrated and empty. A store that its own upkeep changes after a bulk
+// load (Postgres's vacuum) passes settle, which does that upkeep: the
+// reads are then measured before it (state=fresh) and after
+// (state=settled).
+func RunCallsAtBenchmark(b *testing.B, s Store, profiles, markers int, settle func(testing.TB)) {
 	fillScanBenchmark(b, s, profiles, markers)
+	if settle == nil {
+		runCallsAt(b, s, profiles, markers)
+		return
+	}
+	b.Run("state=fresh", func(b *testing.B) { runCallsAt(b, s, profiles, markers) })
+	settle(b)
+	b.Run("state=settled", func(b *testing.B) { runCallsAt(b, s, profiles, markers) })
+}
+
+// runCallsAt measures CallsAt of 1 and 10 markers over records of
+// markers, each of the profiles records read.
+func runCallsAt(b *testing.B, s Store, profiles, markers int) {
 	for _, k := range []int{1, 10} {
 		positions := make([]int, k)
 		for i := range positions {
