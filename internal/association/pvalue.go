@@ -38,7 +38,8 @@ func StudentTP(t, df float64) PValue {
 // such numbers as it has counts of missing calls. The zero value is
 // ready to use; each worker has its own.
 type studentT struct {
-	consts []betaConsts // by degrees of freedom
+	lo     int          // consts[i] is for lo+i degrees of freedom
+	consts []betaConsts // a window of degrees of freedom, from the first seen
 }
 
 // betaConsts holds log B(1/2, df/2) and 1/B(1/2, df/2), computed as
@@ -54,6 +55,12 @@ type betaConsts struct {
 // maxCachedDF bounds the degrees of freedom whose constants studentT
 // keeps; larger cohorts compute them on each call, as they did before.
 const maxCachedDF = 1 << 16
+
+// maxCachedSpan bounds the window of degrees of freedom a studentT keeps:
+// a cohort's tests have df from n-k down by the people without a call, a
+// narrow range; a window from 0 would cost a model of 10,000 people 300 KB
+// for a handful of tests.
+const maxCachedSpan = 4096
 
 // Constants of the Cephes incomplete beta function behind RegIncBeta:
 // the unit roundoff, where Gamma overflows and the smallest log of a
@@ -143,16 +150,24 @@ func (s *studentT) nearOne(df, x float64) (p float64, ok bool) {
 
 // betaConsts returns the constants for df degrees of freedom, from the
 // cache when there is one (s is not nil) and df is a whole number below
-// maxCachedDF.
+// maxCachedDF, in a window of at most maxCachedSpan of them.
 func (s *studentT) betaConsts(df float64) *betaConsts {
 	i := int(df)
 	if s == nil || float64(i) != df || i >= maxCachedDF {
 		return newBetaConsts(df)
 	}
-	if i >= len(s.consts) {
-		s.consts = append(s.consts, make([]betaConsts, i+1-len(s.consts))...)
+	switch {
+	case len(s.consts) == 0:
+		s.lo, s.consts = i, make([]betaConsts, 1, 16)
+	case i < s.lo && s.lo+len(s.consts)-i <= maxCachedSpan:
+		s.consts = append(make([]betaConsts, s.lo-i, s.lo-i+len(s.consts)), s.consts...)
+		s.lo = i
+	case i >= s.lo+len(s.consts) && i+1-s.lo <= maxCachedSpan:
+		s.consts = append(s.consts, make([]betaConsts, i+1-s.lo-len(s.consts))...)
+	case i < s.lo || i >= s.lo+len(s.consts):
+		return newBetaConsts(df) // outside the window
 	}
-	c := &s.consts[i]
+	c := &s.consts[i-s.lo]
 	if !c.ok {
 		*c = *newBetaConsts(df)
 	}

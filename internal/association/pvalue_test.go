@@ -128,3 +128,24 @@ func TestStudentTModerate(t *testing.T) {
 	}
 	t.Logf("%d values, largest relative difference %.3g", used, worst)
 }
+
+// TestStudentTWindow checks that the constants studentT keeps give the
+// same p as none kept, whichever way the degrees of freedom move from the
+// first seen, and that the window stays within maxCachedSpan.
+func TestStudentTWindow(t *testing.T) {
+	var s studentT
+	dfs := []float64{9000, 8990, 9001, 8000, 5000, 12000, 8999.5, 100, 9002}
+	for _, df := range dfs {
+		for _, tt := range []float64{0.1, 0.7, 1.3, 1.9, 3, 8} {
+			if got, want := s.p(tt, df), StudentTP(tt, df); math.Float64bits(got.P) != math.Float64bits(want.P) || math.Float64bits(got.MinusLog10) != math.Float64bits(want.MinusLog10) {
+				t.Fatalf("df %g, t %g: kept constants give %+v, none kept %+v", df, tt, got, want)
+			}
+		}
+		if len(s.consts) > maxCachedSpan {
+			t.Fatalf("after df %g the window holds %d degrees of freedom, more than %d", df, len(s.consts), maxCachedSpan)
+		}
+	}
+	if s.lo != 5000 || len(s.consts) != 4003 {
+		t.Errorf("the window is %d degrees of freedom from %d; want 4003 from 5000", len(s.consts), s.lo)
+	}
+}
