@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"testing"
+	"time"
 
 	"phenolink/internal/phenolink"
 )
@@ -82,4 +83,46 @@ func chunkRows(t *testing.T, db *DB) map[string][]byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestGenomeChunksMigrationOutlastsStatementTimeout checks that migration
+// 00011 cuts a store's records even when that takes longer than the
+// connection's statement timeout: 300 records of 100,000 markers (30,000
+// pieces) take some 0.4 s here, against a timeout of 100 ms.
+func TestGenomeChunksMigrationOutlastsStatementTimeout(t *testing.T) {
+	ctx := t.Context()
+	u := newSchema(t)
+	db := open(t, u, Options{})
+	if err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	profiles := make([]phenolink.Profile, 300)
+	for i := range profiles {
+		profiles[i] = phenolink.Profile{ID: fmt.Sprintf("p%03d", i), UserID: "u1"}
+	}
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"}, profiles); err != nil {
+		t.Fatal(err)
+	}
+	markers := make([]phenolink.Marker, 100_000)
+	calls := make([]phenolink.Call, len(markers))
+	for i := range markers {
+		markers[i] = phenolink.Marker{ID: fmt.Sprintf("rs%d", i+1), Chrom: 1, Pos: uint32(i + 1)}
+		calls[i] = phenolink.Call(1<<4 | 2)
+	}
+	for _, p := range profiles {
+		info := phenolink.GenomeInfo{ProfileID: p.ID, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild, Chip: "v5"}
+		if _, err := db.SaveGenome(ctx, info, markers, calls); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.migrations.DownTo(ctx, 10); err != nil {
+		t.Fatalf("migrating down to 10: %v", err)
+	}
+	short := open(t, u, Options{StatementTimeout: 100 * time.Millisecond})
+	if _, err := short.migrations.Up(ctx); err != nil {
+		t.Fatalf("migrating up under a 100 ms statement timeout: %v", err)
+	}
+	if got := len(chunkRows(t, short)); got != 300*98 {
+		t.Errorf("the migration cut %d pieces, want %d", got, 300*98)
+	}
 }
