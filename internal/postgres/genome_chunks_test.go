@@ -132,3 +132,40 @@ func TestGenomeChunksMigrationOutlastsStatementTimeout(t *testing.T) {
 		t.Errorf("the migration cut %d pieces, want %d", n, 300*98)
 	}
 }
+
+// TestGenomeChunksFollowAnyWrite checks that a record written without
+// SaveGenome, as a process of the release before migration 00011 writes
+// it, still gets its pieces, and that a shorter record leaves none of the
+// longer one's behind.
+func TestGenomeChunksFollowAnyWrite(t *testing.T) {
+	ctx := t.Context()
+	db := openMigrated(t, Options{})
+	if err := db.SaveUser(ctx, phenolink.User{ID: "u1", Email: "u1@example.com"}, []phenolink.Profile{{ID: "p1", UserID: "u1"}}); err != nil {
+		t.Fatal(err)
+	}
+	long := bytes.Repeat([]byte{0x12, 0x34, 0x44}, 1000) // 3,000 calls: three pieces
+	if _, err := db.pool.Exec(ctx, `
+		INSERT INTO genomes (profile_id, source, build, chip, marker_count, called, call_rate, mismatches, chrom_counts, imported_at, calls)
+		VALUES ('p1', 'file', 37, 'v5', 3000, 3000, 1, 0, '[]', now(), $1)`, long); err != nil {
+		t.Fatal(err)
+	}
+	want := func(record []byte) {
+		t.Helper()
+		got := chunkRows(t, db)
+		n := (len(record) + ChunkSize - 1) / ChunkSize
+		if len(got) != n {
+			t.Fatalf("%d pieces for a record of %d calls, want %d", len(got), len(record), n)
+		}
+		for k := range n {
+			if piece := record[k*ChunkSize : min((k+1)*ChunkSize, len(record))]; !bytes.Equal(got[fmt.Sprintf("p1/%d", k)], piece) {
+				t.Errorf("piece %d differs from the record's calls %d to %d", k, k*ChunkSize, k*ChunkSize+len(piece))
+			}
+		}
+	}
+	want(long)
+	short := long[:1500]
+	if _, err := db.pool.Exec(ctx, `UPDATE genomes SET calls = $1 WHERE profile_id = 'p1'`, short); err != nil {
+		t.Fatal(err)
+	}
+	want(short)
+}

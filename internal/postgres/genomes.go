@@ -18,10 +18,10 @@ import (
 // or a killed process leaves the previous record whole. New markers go in
 // as blocks with COPY. The index table is locked against other writers for
 // the transaction, so processes importing at once take turns and index
-// positions stay dense. The record's pieces for CallsAt (genome_chunks)
-// are replaced in the same transaction. It returns ENOTFOUND when the
-// profile does not exist and ECONFLICT when info.JobID is set but that job
-// is no longer running.
+// positions stay dense. A trigger replaces the record's pieces for
+// CallsAt (genome_chunks) in the same transaction. It returns ENOTFOUND
+// when the profile does not exist and ECONFLICT when info.JobID is set but
+// that job is no longer running.
 func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error) {
 	if err := info.Validate(); err != nil {
 		return phenolink.GenomeInfo{}, fmt.Errorf("postgres.SaveGenome(%q): %w", info.ProfileID, err)
@@ -67,10 +67,7 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 				calls = excluded.calls`,
 			g.ProfileID, g.Source, g.Build, g.Chip, g.MarkerCount, g.Called, g.CallRate, g.Mismatches,
 			string(counts), g.ImportedAt, callBytes(m.Record))
-		if err != nil {
-			return err
-		}
-		return replaceChunks(ctx, tx, g.ProfileID, callBytes(m.Record))
+		return err
 	})
 	if err != nil && merged >= 0 {
 		x.Truncate(merged) // the new markers were rolled back
@@ -105,27 +102,8 @@ func copyBlocks(ctx context.Context, tx pgx.Tx, x *phenolink.MarkerIndex, from i
 }
 
 // ChunkSize is the number of index positions in each piece of a record
-// that genome_chunks holds (migration 00011).
+// that genome_chunks holds, as migration 00011's trigger cuts them.
 const ChunkSize = 1024
-
-// replaceChunks replaces the profile's pieces in genome_chunks with those
-// of record, cut every ChunkSize positions, written with COPY.
-func replaceChunks(ctx context.Context, tx pgx.Tx, profileID string, record []byte) error {
-	if _, err := tx.Exec(ctx, `DELETE FROM genome_chunks WHERE profile_id = $1`, profileID); err != nil {
-		return err
-	}
-	k := 0
-	_, err := tx.CopyFrom(ctx, pgx.Identifier{"genome_chunks"}, []string{"profile_id", "chunk", "calls"},
-		pgx.CopyFromFunc(func() ([]any, error) {
-			from := k * ChunkSize
-			if from >= len(record) {
-				return nil, nil
-			}
-			k++
-			return []any{profileID, int32(k - 1), record[from:min(from+ChunkSize, len(record))]}, nil
-		}))
-	return err
-}
 
 // checkJobRunning locks the import's job, when it has one, and fails unless
 // it is still running for the profile.

@@ -21,9 +21,12 @@
 -- (rows and index), so a store of 10,000 full genomes (about 6 million
 -- pieces) needs a few minutes of the release phase and 12 GB more disk.
 --
--- SaveGenome replaces a profile's pieces in the transaction that replaces
--- its record, so the genomes change counter (migration 00008), which that
--- write moves, covers them; deleting the record deletes them.
+-- A trigger on genomes cuts the pieces of every record written, in the
+-- writing transaction, whatever writes it: during a deploy the previous
+-- release's processes go on importing while this migration runs and
+-- after, and they know nothing of the pieces. The genomes change counter
+-- (migration 00008), which the same write moves, covers them; deleting
+-- the record deletes them.
 
 -- +goose Up
 CREATE TABLE genome_chunks (
@@ -44,6 +47,27 @@ ALTER TABLE genome_chunks ALTER COLUMN calls SET STORAGE PLAIN;
 -- visits once some 10,000 pieces (about 17 full genomes) have arrived.
 ALTER TABLE genome_chunks SET (autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 10000);
 
+-- +goose StatementBegin
+CREATE FUNCTION cut_genome_chunks() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    record bytea := NEW.calls; -- read from TOAST once, not once a piece
+BEGIN
+    DELETE FROM genome_chunks WHERE profile_id = NEW.profile_id;
+    INSERT INTO genome_chunks (profile_id, chunk, calls)
+    SELECT NEW.profile_id, c, substring(record FROM c * 1024 + 1 FOR 1024)
+    FROM generate_series(0, (length(record) - 1) / 1024) AS c
+    WHERE length(record) > 0;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- Created before the fill: it locks genomes against writers until this
+-- migration commits, so every record is either in the fill's snapshot or
+-- written later through the trigger.
+CREATE TRIGGER genomes_chunks AFTER INSERT OR UPDATE OF calls ON genomes
+    FOR EACH ROW EXECUTE FUNCTION cut_genome_chunks();
+
 -- Cutting a large store's records takes minutes, past the connection's
 -- statement_timeout (30 s by default): this migration's transaction
 -- lifts it.
@@ -58,4 +82,6 @@ WHERE length(g.calls) > 0;
 CREATE INDEX genome_chunks_column ON genome_chunks (chunk, profile_id COLLATE "C") INCLUDE (calls);
 
 -- +goose Down
+DROP TRIGGER genomes_chunks ON genomes;
+DROP FUNCTION cut_genome_chunks();
 DROP TABLE genome_chunks;
