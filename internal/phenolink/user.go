@@ -3,6 +3,7 @@ package phenolink
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // MaxNameLength bounds every name and e-mail we accept from the API so that a
@@ -68,6 +69,9 @@ func (p Profile) Validate() error {
 	for _, s := range []string{p.ID, p.FirstName, p.LastName} {
 		if len(s) > MaxNameLength {
 			return Errorf(EINVALID, "A profile name or id is longer than %d characters.", MaxNameLength)
+		}
+		if !utf8.ValidString(s) {
+			return Errorf(EINVALID, "A profile name or id is not UTF-8 text.")
 		}
 	}
 	return nil

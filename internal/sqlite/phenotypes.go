@@ -3,13 +3,14 @@ package sqlite
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"phenolink/internal/phenolink"
 )
@@ -416,6 +417,70 @@ func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 	return 0, false, nil
 }
 
+// unescapeJSON returns the text of a JSON string's contents s, byte for
+// byte: encoding/json would turn bytes that are not UTF-8, which SQLite
+// passes through, into U+FFFD, so two different ids could read the same.
+func unescapeJSON(s string) (string, error) {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' {
+			out = append(out, s[i])
+			continue
+		}
+		if i++; i == len(s) {
+			return "", fmt.Errorf("a JSON string ends in a backslash")
+		}
+		switch c := s[i]; c {
+		case '"', '\\', '/':
+			out = append(out, c)
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			r, n, err := jsonRune(s[i+1:])
+			if err != nil {
+				return "", err
+			}
+			out = utf8.AppendRune(out, r)
+			i += n
+		default:
+			return "", fmt.Errorf("a JSON string has the escape \\%c", c)
+		}
+	}
+	return string(out), nil
+}
+
+// jsonRune reads the hex digits after \u (and a low surrogate's \uXXXX
+// after a high one) and returns the rune and the bytes read.
+func jsonRune(s string) (rune, int, error) {
+	hex := func(s string) (rune, bool) {
+		if len(s) < 4 {
+			return 0, false
+		}
+		v, err := strconv.ParseUint(s[:4], 16, 16)
+		return rune(v), err == nil
+	}
+	r, ok := hex(s)
+	if !ok {
+		return 0, 0, fmt.Errorf("a JSON string has a bad \\u escape")
+	}
+	if utf16.IsSurrogate(r) && len(s) >= 10 && s[4] == '\\' && s[5] == 'u' {
+		if low, ok := hex(s[6:]); ok {
+			if pair := utf16.DecodeRune(r, low); pair != utf8.RuneError {
+				return pair, 10, nil
+			}
+		}
+	}
+	return r, 4, nil
+}
+
 // jsonArrayString reads the string that starts rest, the rest of a JSON
 // array of strings, and returns it and the length of it and its comma
 // (for rest `"a","b"]`, a and 4), slicing rest when the string has no
@@ -438,14 +503,12 @@ func jsonArrayString(rest string) (string, int, error) {
 		}
 		end++
 	}
-	raw := rest[:end+1]
-	s := raw[1 : len(raw)-1]
+	s := rest[1:end]
 	if strings.IndexByte(s, '\\') >= 0 {
-		var unescaped string
-		if err := json.Unmarshal([]byte(raw), &unescaped); err != nil {
+		var err error
+		if s, err = unescapeJSON(s); err != nil {
 			return "", 0, err
 		}
-		s = unescaped
 	}
 	if end+1 >= len(rest) || (rest[end+1] != ',' && rest[end+1] != ']') {
 		return "", 0, fmt.Errorf("a JSON string not followed by , or ] near %.40q", rest)

@@ -121,6 +121,7 @@ func testInvalidUser(t *testing.T, h Harness) {
 		{"profile of another account", user("u1"), []phenolink.Profile{profile("p1", "u2")}},
 		{"profile listed twice", user("u1"), []phenolink.Profile{profile("p1", "u1"), profile("p1", "u1")}},
 		{"long profile name", user("u1"), []phenolink.Profile{{ID: "p1", UserID: "u1", FirstName: long}}},
+		{"profile id not UTF-8", user("u1"), []phenolink.Profile{{ID: "p\xff", UserID: "u1"}}},
 	}
 	s := migrated(t, h)
 	for _, tt := range tests {

@@ -1,0 +1,49 @@
+package sqlite
+
+import (
+	"database/sql"
+	"slices"
+	"testing"
+)
+
+// TestJSONArrayStrings checks that ids written by SQLite's
+// json_group_array read back byte for byte, escapes, characters of two and
+// four bytes, control characters and bytes that are not UTF-8 included:
+// two ids differing only in such a byte must not read the same.
+func TestJSONArrayStrings(t *testing.T) {
+	ids := []string{"plain", `q"uote`, `back\slash`, "é-two", "𝄞-four", "tab\tnew\nline\x01", "a\xfe\"", "a\xff\"", "solidus/", ""}
+	db, err := sql.Open("sqlite", ":memory:")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`CREATE TABLE t (i INTEGER PRIMARY KEY, id TEXT)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		if _, err := db.Exec(`INSERT INTO t (id) VALUES (?)`, id); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var list string
+	if err := db.QueryRow(`SELECT json_group_array(id) FROM (SELECT id FROM t ORDER BY i)`).Scan(&list); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rest := list[1:]; rest != "]"; {
+		id, n, err := jsonArrayString(rest)
+		if err != nil {
+			t.Fatalf("reading %q: %v", rest, err)
+		}
+		got, rest = append(got, id), rest[n:]
+	}
+	if !slices.Equal(got, ids) {
+		t.Errorf("read %q\nfrom %s;\nwant %q", got, list, ids)
+	}
+
+	for _, bad := range []string{`"unterminated`, `x"`, `"bad \x"]`, `"bad \u12"]`, `"ok" x`} {
+		if _, _, err := jsonArrayString(bad); err == nil {
+			t.Errorf("jsonArrayString(%q) gave no error", bad)
+		}
+	}
+}
