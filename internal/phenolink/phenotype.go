@@ -353,6 +353,9 @@ func CheckCohortPhenotypeIDs(ids []string) error {
 type CohortColumn interface {
 	Place() int
 	ValueOf(id string) (float64, bool, error)
+	// Done reads the rest of the column, failing unless its ids kept
+	// increasing to the end.
+	Done() error
 }
 
 // EachCohortValue calls fn, as CohortValuesOf does, for every value in
@@ -371,6 +374,11 @@ func EachCohortValue[C CohortColumn](consenting []string, columns []C, fn func(p
 			if err := fn(id, c.Place(), value); err != nil {
 				return err
 			}
+		}
+	}
+	for _, c := range columns {
+		if err := c.Done(); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -360,7 +360,18 @@ func (c *valueColumn) Place() int { return c.place }
 // ValueOf returns the column's value of profile id, if it has one. The ids
 // asked for must not decrease, as the column's own may not: it skips the
 // values of profiles before id, whose users do not consent.
-func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
+func (c *valueColumn) ValueOf(id string) (float64, bool, error) { return c.read(id, false) }
+
+// Done reads what is left of the column, checking that its ids keep
+// increasing to the end, so that an id out of order is an error even when
+// no consenting id comes after it.
+func (c *valueColumn) Done() error {
+	_, _, err := c.read("", true)
+	return err
+}
+
+// read is ValueOf, or with toEnd Done.
+func (c *valueColumn) read(id string, toEnd bool) (float64, bool, error) {
 	for len(c.ids) > 0 {
 		if len(c.ids) < 4 || len(c.values) < 8 {
 			return 0, false, fmt.Errorf("the profiles of %q end inside an element", c.phenotype)
@@ -373,15 +384,18 @@ func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 		if c.last != nil && bytes.Compare(head, c.last) <= 0 {
 			return 0, false, fmt.Errorf("the values of %q are not in profile id order (%q after %q)", c.phenotype, head, c.last)
 		}
-		if string(head) > id {
+		if !toEnd && string(head) > id {
 			return 0, false, nil
 		}
 		c.last = head
 		value := math.Float64frombits(binary.BigEndian.Uint64(c.values))
 		c.ids, c.values = c.ids[4+n:], c.values[8:]
-		if string(head) == id {
+		if !toEnd && string(head) == id {
 			return value, true, nil
 		}
+	}
+	if len(c.values) != 0 {
+		return 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
 	}
 	return 0, false, nil
 }

@@ -389,7 +389,18 @@ func (c *valueColumn) Place() int { return c.place }
 // ValueOf returns the column's value of profile id, if it has one. The ids
 // asked for must not decrease, as the column's own may not: it skips the
 // values of profiles before id, whose users do not consent.
-func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
+func (c *valueColumn) ValueOf(id string) (float64, bool, error) { return c.read(id, false) }
+
+// Done reads what is left of the column, checking that its ids keep
+// increasing to the end, so that an id out of order is an error even when
+// no consenting id comes after it.
+func (c *valueColumn) Done() error {
+	_, _, err := c.read("", true)
+	return err
+}
+
+// read is ValueOf, or with toEnd Done.
+func (c *valueColumn) read(id string, toEnd bool) (float64, bool, error) {
 	for c.ids != "]" {
 		head, n, err := jsonArrayString(c.ids)
 		if err != nil {
@@ -398,7 +409,7 @@ func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 		if c.last != "" && head <= c.last {
 			return 0, false, fmt.Errorf("the values of %q are not in profile id order (%q after %q)", c.phenotype, head, c.last)
 		}
-		if head > id {
+		if !toEnd && head > id {
 			return 0, false, nil
 		}
 		end := strings.IndexAny(c.values, ",]")
@@ -410,9 +421,12 @@ func (c *valueColumn) ValueOf(id string) (float64, bool, error) {
 			return 0, false, fmt.Errorf("the value of %q of %q: %w", c.phenotype, head, err)
 		}
 		c.last, c.ids, c.values = head, c.ids[n:], c.values[end+1:]
-		if head == id {
+		if !toEnd && head == id {
 			return value, true, nil
 		}
+	}
+	if toEnd && c.values != "" && c.values != "]" {
+		return 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
 	}
 	return 0, false, nil
 }
