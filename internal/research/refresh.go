@@ -46,12 +46,15 @@ func (s *Service) refresh(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("research.Refresh: reading the change counters: %w", err)
 	}
-	if s.cache.valuesCurrent(gens.Cohort) {
+	// A catalog too large to keep leaves nothing kept: refreshed stops
+	// the next ticks reading it again under the same count.
+	if s.refreshed.Load() == gens.Cohort+1 || s.cache.valuesCurrent(gens.Cohort) {
 		return nil
 	}
 	if _, err := s.cachedValues(ctx, gens.Cohort); err != nil {
 		return fmt.Errorf("research.Refresh: %w", err)
 	}
+	s.refreshed.Store(gens.Cohort + 1)
 	return nil
 }
 

@@ -29,8 +29,9 @@ type Service struct {
 	// means DefaultCallsCacheBytes, and a negative value keeps none.
 	CallsCacheBytes int
 
-	cache    pageCache
-	lastPage atomic.Int64 // when Results last began, in Unix nanoseconds; 0 before
+	cache     pageCache
+	lastPage  atomic.Int64 // when Results last began, in Unix nanoseconds; 0 before
+	refreshed atomic.Int64 // 1 + the cohort count Refresh last read the values at; 0 before
 }
 
 // cohort is one phenotype's consenting people with a value, in profile id
