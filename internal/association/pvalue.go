@@ -214,7 +214,7 @@ type tSeries struct {
 // rounding of its log B(df/2, 1/2), the difference of two log-gamma
 // values near 1,000 for df = 500 (about 1e-13); moderateT multiplies
 // that same error in, and so differs from RegIncBeta by the continued
-// fraction's own truncation alone, at most about 2e-13 of p up to
+// fraction's own truncation alone, at most about 3e-13 of p up to
 // moderateMaxDF, far below the six digits a report prints. ok is false
 // outside the region.
 func (s *studentT) moderateT(df, x float64) (p float64, ok bool) {

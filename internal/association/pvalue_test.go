@@ -101,7 +101,7 @@ func TestStudentTNearOne(t *testing.T) {
 // TestStudentTModerate checks the series StudentTP sums for |t| from
 // about 1 to 2 against RegIncBeta, which it stands in for, over the
 // degrees of freedom where it applies: the two agree to the continued
-// fraction's truncation, about 2e-13 at most, as six printed digits need.
+// fraction's truncation, under 3e-13, as six printed digits need.
 func TestStudentTModerate(t *testing.T) {
 	var s studentT
 	dfs := []float64{340, 341, 342, 343, 400, 458, 477, 498, 998, moderateMaxDF, moderateMaxDF + 1, 1998}
