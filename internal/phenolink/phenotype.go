@@ -2,6 +2,7 @@ package phenolink
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strconv"
 	"time"
@@ -346,39 +347,66 @@ func CheckCohortPhenotypeIDs(ids []string) error {
 }
 
 // CohortColumn is one phenotype's values as a store reads them for
-// CohortValuesOf, in profile id order: Place is the phenotype's place in
-// the ids asked for, and ValueOf returns the value of profile id, if it
-// has one, asked for ids that do not decrease (a column skips the profiles
-// before id).
+// CohortValuesOf: Place is the phenotype's place in the ids asked for,
+// and Next returns the next profile id and its value, ok false past the
+// last. EachCohortValue checks that the ids increase.
 type CohortColumn interface {
 	Place() int
-	ValueOf(id string) (float64, bool, error)
-	// Done reads the rest of the column, failing unless its ids kept
-	// increasing to the end.
-	Done() error
+	Next() (id string, value float64, ok bool, err error)
 }
 
 // EachCohortValue calls fn, as CohortValuesOf does, for every value in
 // columns (in phenotype id order) of a profile in consenting (in profile
-// id order): profile by profile, then column by column.
+// id order): profile by profile, then column by column. Every column is
+// read to its end, and an id not above the one before it in its column is
+// an error, wherever it comes.
 func EachCohortValue[C CohortColumn](consenting []string, columns []C, fn func(profileID string, phenotype int, value float64) error) error {
+	type head struct {
+		id    string
+		value float64
+		ok    bool
+	}
+	heads := make([]head, len(columns))
+	next := func(k int) error {
+		h := &heads[k]
+		id, value, ok, err := columns[k].Next()
+		switch {
+		case err != nil:
+			return err
+		case ok && h.ok && id <= h.id:
+			return fmt.Errorf("the values of phenotype %d (counting from 0) are not in profile id order: %q after %q", columns[k].Place(), id, h.id)
+		}
+		h.id, h.value, h.ok = id, value, ok
+		return nil
+	}
+	for k := range columns {
+		if err := next(k); err != nil {
+			return err
+		}
+	}
 	for _, id := range consenting {
-		for _, c := range columns {
-			value, ok, err := c.ValueOf(id)
-			if err != nil {
-				return err
+		for k, c := range columns {
+			for heads[k].ok && heads[k].id < id {
+				if err := next(k); err != nil {
+					return err
+				}
 			}
-			if !ok {
+			if !heads[k].ok || heads[k].id != id {
 				continue
 			}
-			if err := fn(id, c.Place(), value); err != nil {
+			if err := fn(id, c.Place(), heads[k].value); err != nil {
+				return err
+			}
+			if err := next(k); err != nil {
 				return err
 			}
 		}
 	}
-	for _, c := range columns {
-		if err := c.Done(); err != nil {
-			return err
+	for k := range columns {
+		for heads[k].ok {
+			if err := next(k); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

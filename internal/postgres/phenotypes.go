@@ -1,7 +1,6 @@
 package postgres
 
 import (
-	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -10,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unsafe"
 
 	"github.com/jackc/pgx/v5"
 
@@ -302,7 +302,6 @@ type valueColumn struct {
 	place     int    // in the ids asked for
 	ids       []byte // the array's elements from next on
 	values    []byte // the values from next on
-	last      []byte // the id before next, nil at the start
 }
 
 // phenotypeColumnsOf reads the values of the phenotypes ids, one row per
@@ -357,47 +356,26 @@ func phenotypeColumnsOf(ctx context.Context, tx pgx.Tx, ids []string) ([]*valueC
 // Place returns the phenotype's place in the ids asked for.
 func (c *valueColumn) Place() int { return c.place }
 
-// ValueOf returns the column's value of profile id, if it has one. The ids
-// asked for must not decrease, as the column's own may not: it skips the
-// values of profiles before id, whose users do not consent.
-func (c *valueColumn) ValueOf(id string) (float64, bool, error) { return c.read(id, false) }
-
-// Done reads what is left of the column, checking that its ids keep
-// increasing to the end, so that an id out of order is an error even when
-// no consenting id comes after it.
-func (c *valueColumn) Done() error {
-	_, _, err := c.read("", true)
-	return err
-}
-
-// read is ValueOf, or with toEnd Done.
-func (c *valueColumn) read(id string, toEnd bool) (float64, bool, error) {
-	for len(c.ids) > 0 {
-		if len(c.ids) < 4 || len(c.values) < 8 {
-			return 0, false, fmt.Errorf("the profiles of %q end inside an element", c.phenotype)
+// Next returns the column's next profile id and value. The id shares the
+// column's copy of the row, which nothing changes.
+func (c *valueColumn) Next() (string, float64, bool, error) {
+	if len(c.ids) == 0 {
+		if len(c.values) != 0 {
+			return "", 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
 		}
-		n := int(int32(binary.BigEndian.Uint32(c.ids)))
-		if n < 0 || 4+n > len(c.ids) {
-			return 0, false, fmt.Errorf("a profile of %q of %d bytes", c.phenotype, n)
-		}
-		head := c.ids[4 : 4+n]
-		if c.last != nil && bytes.Compare(head, c.last) <= 0 {
-			return 0, false, fmt.Errorf("the values of %q are not in profile id order (%q after %q)", c.phenotype, head, c.last)
-		}
-		if !toEnd && string(head) > id {
-			return 0, false, nil
-		}
-		c.last = head
-		value := math.Float64frombits(binary.BigEndian.Uint64(c.values))
-		c.ids, c.values = c.ids[4+n:], c.values[8:]
-		if !toEnd && string(head) == id {
-			return value, true, nil
-		}
+		return "", 0, false, nil
 	}
-	if len(c.values) != 0 {
-		return 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
+	if len(c.ids) < 4 || len(c.values) < 8 {
+		return "", 0, false, fmt.Errorf("the profiles of %q end inside an element", c.phenotype)
 	}
-	return 0, false, nil
+	n := int(int32(binary.BigEndian.Uint32(c.ids)))
+	if n <= 0 || 4+n > len(c.ids) {
+		return "", 0, false, fmt.Errorf("a profile of %q of %d bytes", c.phenotype, n)
+	}
+	id := unsafe.String(&c.ids[4], n)
+	value := math.Float64frombits(binary.BigEndian.Uint64(c.values))
+	c.ids, c.values = c.ids[4+n:], c.values[8:]
+	return id, value, true, nil
 }
 
 // ConsentingProfiles returns the ids of every profile whose user currently

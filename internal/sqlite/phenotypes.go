@@ -337,7 +337,6 @@ type valueColumn struct {
 	place     int    // in the ids asked for
 	ids       string // the ids array from the next element on
 	values    string // the values array from the next element on
-	last      string // the id before the next, "" at the start
 }
 
 // phenotypeColumnsOf reads the values of the phenotypes ids (with args
@@ -386,49 +385,29 @@ func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string, args []an
 // Place returns the phenotype's place in the ids asked for.
 func (c *valueColumn) Place() int { return c.place }
 
-// ValueOf returns the column's value of profile id, if it has one. The ids
-// asked for must not decrease, as the column's own may not: it skips the
-// values of profiles before id, whose users do not consent.
-func (c *valueColumn) ValueOf(id string) (float64, bool, error) { return c.read(id, false) }
-
-// Done reads what is left of the column, checking that its ids keep
-// increasing to the end, so that an id out of order is an error even when
-// no consenting id comes after it.
-func (c *valueColumn) Done() error {
-	_, _, err := c.read("", true)
-	return err
-}
-
-// read is ValueOf, or with toEnd Done.
-func (c *valueColumn) read(id string, toEnd bool) (float64, bool, error) {
-	for c.ids != "]" {
-		head, n, err := jsonArrayString(c.ids)
-		if err != nil {
-			return 0, false, fmt.Errorf("the profiles of %q: %w", c.phenotype, err)
+// Next returns the column's next profile id and value.
+func (c *valueColumn) Next() (string, float64, bool, error) {
+	if c.ids == "]" {
+		if c.values != "]" {
+			return "", 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
 		}
-		if c.last != "" && head <= c.last {
-			return 0, false, fmt.Errorf("the values of %q are not in profile id order (%q after %q)", c.phenotype, head, c.last)
-		}
-		if !toEnd && head > id {
-			return 0, false, nil
-		}
-		end := strings.IndexAny(c.values, ",]")
-		if end < 0 {
-			return 0, false, fmt.Errorf("the values of %q end before their profiles", c.phenotype)
-		}
-		value, err := strconv.ParseFloat(c.values[:end], 64)
-		if err != nil {
-			return 0, false, fmt.Errorf("the value of %q of %q: %w", c.phenotype, head, err)
-		}
-		c.last, c.ids, c.values = head, c.ids[n:], c.values[end+1:]
-		if !toEnd && head == id {
-			return value, true, nil
-		}
+		return "", 0, false, nil
 	}
-	if toEnd && c.values != "" && c.values != "]" {
-		return 0, false, fmt.Errorf("the values of %q outnumber their profiles", c.phenotype)
+	id, n, err := jsonArrayString(c.ids)
+	if err != nil {
+		return "", 0, false, fmt.Errorf("the profiles of %q: %w", c.phenotype, err)
 	}
-	return 0, false, nil
+	end := strings.IndexAny(c.values, ",]")
+	if end < 0 {
+		return "", 0, false, fmt.Errorf("the values of %q end before their profiles", c.phenotype)
+	}
+	value, err := strconv.ParseFloat(c.values[:end], 64)
+	if err != nil {
+		return "", 0, false, fmt.Errorf("the value of %q of %q: %w", c.phenotype, id, err)
+	}
+	// The last value keeps its "]", as the ids do.
+	c.ids, c.values = c.ids[n:], c.values[end+min(1, len(c.values)-end-1):]
+	return id, value, true, nil
 }
 
 // unescapeJSON returns the text of a JSON string's contents s, byte for
