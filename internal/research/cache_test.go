@@ -395,3 +395,27 @@ func mustGenerations(t *testing.T, s *countingStore) phenolink.Generations {
 	}
 	return g
 }
+
+// TestRefreshAfterExpect checks that Expect, with no page served yet,
+// has the next refresh read the values, and that the first page then
+// reads none.
+func TestRefreshAfterExpect(t *testing.T) {
+	s, svc := cacheCohort(t)
+	if err := svc.refresh(t.Context(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.reads(); got != 0 {
+		t.Fatalf("a refresh before any page or Expect read the values %d times, want 0", got)
+	}
+	svc.Expect()
+	if err := svc.refresh(t.Context(), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.reads(); got != 1 {
+		t.Errorf("the refresh after Expect read the values %d times, want 1", got)
+	}
+	results(t, svc, []string{"rs1"}, "height_mm")
+	if got, _ := s.reads(); got != 0 {
+		t.Errorf("the first page after the refresh read the values %d times, want 0", got)
+	}
+}

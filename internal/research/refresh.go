@@ -15,9 +15,9 @@ const RefreshActiveFor = 10 * time.Minute
 // the pages, so that a page after a write to the cohort need not read
 // them itself. Every interval, if a page was served in the last
 // RefreshActiveFor, it reads the change counters and, when the cohort's
-// has moved past the values kept, reads every catalog phenotype's values
-// again, as the next page would have. This only moves the read out of a
-// page's way: a page that comes before it still reads for itself, and
+// has moved past the values kept (or none are kept), reads every catalog
+// phenotype's values, as the next page would have; Expect counts as a
+// page. This only moves the read out of a page's way: a page that comes before it still reads for itself, and
 // what a page may show is decided by the counters it reads, as before. It
 // returns when ctx is done; a failed read is given to report and tried
 // again at the next tick.
@@ -35,6 +35,11 @@ func (s *Service) Refresh(ctx context.Context, interval time.Duration, report fu
 		}
 	}
 }
+
+// Expect records that a results page is likely soon (a researcher has
+// opened the research pages or the results form), so that Refresh reads
+// the values ahead of it, as it does while pages are being served.
+func (s *Service) Expect() { s.lastPage.Store(time.Now().UnixNano()) }
 
 // refresh is one tick of Refresh, at now.
 func (s *Service) refresh(ctx context.Context, now time.Time) error {

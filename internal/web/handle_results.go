@@ -102,8 +102,11 @@ func handleResults(pages *renderer, phenotypes phenolink.PhenotypeStore, svc *re
 		p := resultsPage{SNPs: rq.snpText, MaxSNPs: research.MaxSNPs, K: svc.MinGroupSize}
 		p.Catalog = phenotypeChoices(catalog, r.URL.Query()["phenotypes"])
 		var rep *research.Report
-		if err == nil && rq.asked {
+		switch {
+		case err == nil && rq.asked:
 			rep, err = rq.report(r, svc)
+		case !rq.asked:
+			svc.Expect() // the form alone: a page is likely next
 		}
 		if phenolink.ErrorCode(err) == phenolink.EINVALID {
 			p.Error = phenolink.ErrorMessage(err)

@@ -26,13 +26,13 @@ func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http
 	mux.Handle("GET /survey/{$}", signedIn(handleSurvey(d.pages, d.sessions, d.users, d.phenotypes)))
 	mux.Handle("POST /survey/{$}", signedIn(handleSaveSurvey(d.pages, d.sessions, d.users, d.phenotypes)))
 
-	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages)))
-	// The original app's "/results?snps=..." reaches the page through the
-	// router's redirect to "/results/", which keeps the query.
 	results := d.results
 	if results == nil {
 		results = &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, MinGroupSize: minGroupSize(d.settings)}
 	}
+	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages, results)))
+	// The original app's "/results?snps=..." reaches the page through the
+	// router's redirect to "/results/", which keeps the query.
 	mux.Handle("GET "+resultsPath+"{$}", researcher(handleResults(d.pages, d.phenotypes, results)))
 	mux.Handle("GET "+resultsPath+"results.csv", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsCSV)))
 	mux.Handle("GET "+resultsPath+"results.json", researcher(handleResultsExport(d.pages, d.phenotypes, results, resultsJSON)))
