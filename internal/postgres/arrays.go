@@ -55,21 +55,31 @@ func textArray(b []byte) ([]string, error) {
 	}
 	all := string(elems)
 	out := make([]string, 0, n)
-	for len(all) > 0 {
-		if len(all) < 4 {
-			return nil, fmt.Errorf("an array ends inside an element")
+	for rest := elems; len(rest) > 0; {
+		at := len(elems) - len(rest) + 4 // where the element's bytes start in all
+		var elem []byte
+		if elem, rest, err = nextElement(rest); err != nil {
+			return nil, err
 		}
-		size := int(int32(binary.BigEndian.Uint32([]byte(all[:4]))))
-		if size < 0 || 4+size > len(all) {
-			return nil, fmt.Errorf("an array element of %d bytes", size)
-		}
-		out = append(out, all[4:4+size])
-		all = all[4+size:]
+		out = append(out, all[at:at+len(elem)])
 	}
 	if len(out) != n {
 		return nil, fmt.Errorf("an array of %d elements says it has %d", len(out), n)
 	}
 	return out, nil
+}
+
+// nextElement splits the first element off a binary array's elements, as
+// textArrayElements returns them: a 4-byte length, then its bytes.
+func nextElement(elems []byte) (elem, rest []byte, err error) {
+	if len(elems) < 4 {
+		return nil, nil, fmt.Errorf("an array ends inside an element")
+	}
+	n := int(int32(binary.BigEndian.Uint32(elems)))
+	if n < 0 || 4+n > len(elems) {
+		return nil, nil, fmt.Errorf("an array element of %d bytes", n)
+	}
+	return elems[4 : 4+n], elems[4+n:], nil
 }
 
 // textArrayElements returns the elements of a binary text[] of one

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"slices"
 	"strconv"
@@ -146,7 +145,7 @@ func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, i
 		if raw[0] == nil {
 			continue // no record has the piece
 		}
-		if err := mergeChunk(k, raw[0], raw[1], positions, places, ids, cols); err != nil {
+		if err := mergeChunk(k, raw[0], raw[1], places, ids, cols); err != nil {
 			return err
 		}
 	}
@@ -154,8 +153,8 @@ func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, i
 }
 
 // mergeChunk puts the calls readChunk read of piece k, got the records'
-// ids as a binary text[], into cols.
-func mergeChunk(k int, got, calls []byte, positions, places []int, ids []string, cols [][]phenolink.Call) error {
+// ids as a binary text[], into cols at places.
+func mergeChunk(k int, got, calls []byte, places []int, ids []string, cols [][]phenolink.Call) error {
 	elems, n, err := textArrayElements(got)
 	if err != nil {
 		return err
@@ -165,15 +164,10 @@ func mergeChunk(k int, got, calls []byte, positions, places []int, ids []string,
 	}
 	r := 0
 	for e := range n {
-		if len(elems) < 4 {
-			return fmt.Errorf("the records of piece %d end inside an element", k)
+		var id []byte
+		if id, elems, err = nextElement(elems); err != nil {
+			return fmt.Errorf("the records of piece %d: %w", k, err)
 		}
-		size := int(int32(binary.BigEndian.Uint32(elems)))
-		if size < 0 || 4+size > len(elems) {
-			return fmt.Errorf("a record id of piece %d of %d bytes", k, size)
-		}
-		id := elems[4 : 4+size]
-		elems = elems[4+size:]
 		for r < len(ids) && ids[r] < string(id) {
 			r++
 		}

@@ -311,7 +311,7 @@ type valueColumn struct {
 // server walks the index on (phenotype_id, profile_id) alone, and the
 // client decodes no row per value. The order within a row comes from the
 // sorted subquery; without parallel workers, aggregation keeps it, and
-// ValueOf checks it.
+// phenolink.EachCohortValue checks it.
 func phenotypeColumnsOf(ctx context.Context, tx pgx.Tx, ids []string) ([]*valueColumn, error) {
 	if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
 		return nil, err
@@ -365,16 +365,16 @@ func (c *valueColumn) Next() (string, float64, bool, error) {
 		}
 		return "", 0, false, nil
 	}
-	if len(c.ids) < 4 || len(c.values) < 8 {
-		return "", 0, false, fmt.Errorf("the profiles of %q end inside an element", c.phenotype)
+	elem, rest, err := nextElement(c.ids)
+	switch {
+	case err != nil:
+		return "", 0, false, fmt.Errorf("the profiles of %q: %w", c.phenotype, err)
+	case len(c.values) < 8:
+		return "", 0, false, fmt.Errorf("the values of %q end before their profiles", c.phenotype)
 	}
-	n := int(int32(binary.BigEndian.Uint32(c.ids)))
-	if n <= 0 || 4+n > len(c.ids) {
-		return "", 0, false, fmt.Errorf("a profile of %q of %d bytes", c.phenotype, n)
-	}
-	id := unsafe.String(&c.ids[4], n)
+	id := unsafe.String(unsafe.SliceData(elem), len(elem))
 	value := math.Float64frombits(binary.BigEndian.Uint64(c.values))
-	c.ids, c.values = c.ids[4+n:], c.values[8:]
+	c.ids, c.values = rest, c.values[8:]
 	return id, value, true, nil
 }
 
