@@ -91,7 +91,10 @@ func (db *DB) SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers
 const chunkSize = 512
 
 // replaceChunks replaces the profile's pieces in genome_chunks with those of
-// record, cut every chunkSize positions, with one prepared statement.
+// record, cut every chunkSize positions, with one prepared statement. On
+// Postgres a trigger does this, for any writer; SQLite's triggers cannot:
+// they take no WITH clause, and this build has no generate_series to cut
+// a blob by. SQLite serves one local process, not a deploy's two releases.
 func replaceChunks(ctx context.Context, tx *sql.Tx, profileID string, record []byte) error {
 	if _, err := exec(ctx, tx, `DELETE FROM genome_chunks WHERE profile_id = ?`, profileID); err != nil {
 		return err

@@ -90,19 +90,7 @@ func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, c
 		return nil, nil, err
 	}
 	defer rollback(tx)
-	rows, err := query(ctx, tx, `SELECT profile_id FROM genomes ORDER BY profile_id`)
-	if err != nil {
-		return nil, nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
+	if ids, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes`); err != nil {
 		return nil, nil, err
 	}
 	k := len(positions)

@@ -272,11 +272,10 @@ func (db *DB) cohortValues(ctx context.Context, phenotypeID string) ([]phenolink
 // phenotype id order, reading only the profile id, the phenotype and the
 // value, from one snapshot.
 //
-// It reads the consenting profiles' ids, then scans the covering index on
-// (profile_id, phenotype_id, value) in order and keeps the values of
-// consenting profiles by merging the two: two sequential reads, where
-// joining profiles and consents to each value costs two index searches a
-// value and a sort.
+// It reads the consenting profiles' ids, then each phenotype's values as
+// one row (see phenotypeColumnsOf), and merges them
+// (phenolink.EachCohortValue): two reads, where joining profiles and
+// consents to each value costs two index searches a value and a sort.
 func (db *DB) CohortValuesOf(ctx context.Context, ids []string, fn func(profileID string, phenotype int, value float64) error) error {
 	if err := db.cohortValuesOf(ctx, ids, fn); err != nil {
 		return fmt.Errorf("sqlite.CohortValuesOf(%d phenotypes): %w", len(ids), err)
@@ -346,7 +345,7 @@ type valueColumn struct {
 // costs about a microsecond, more than SQLite's own work on it, and
 // writing the values as JSON costs SQLite less than any other text form
 // that keeps them exact. The ids come in the index's order, profile id
-// within phenotype; ValueOf checks it.
+// within phenotype; phenolink.EachCohortValue checks it.
 func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string, args []any, in string) ([]*valueColumn, error) {
 	rows, err := query(ctx, tx, `
 		SELECT phenotype_id, json_group_array(profile_id), json_group_array(value)
@@ -515,25 +514,31 @@ func jsonArrayString(rest string) (string, int, error) {
 // consentingProfiles returns the ids of every profile whose user currently
 // consents, in order.
 func consentingProfiles(ctx context.Context, q querier) ([]string, error) {
-	// One row of a JSON array: 10,000 rows through database/sql cost
-	// several times SQLite's own work; the sort is Go's.
+	return querySortedStrings(ctx, q, `SELECT json_group_array(p.id) FROM profiles p JOIN consents c ON c.user_id = p.user_id`)
+}
+
+// querySortedStrings runs query, which returns one JSON array of strings
+// (json_group_array), and returns its elements in byte order: 10,000 rows
+// through database/sql cost several times SQLite's own work, one row of a
+// JSON array does not, and Go sorts faster than SQLite.
+func querySortedStrings(ctx context.Context, q querier, query string, args ...any) ([]string, error) {
 	var list string
-	if err := queryRow(ctx, q, `SELECT json_group_array(p.id) FROM profiles p JOIN consents c ON c.user_id = p.user_id`).Scan(&list); err != nil {
+	if err := queryRow(ctx, q, query, args...).Scan(&list); err != nil {
 		return nil, err
 	}
 	if !strings.HasPrefix(list, "[") {
-		return nil, fmt.Errorf("the consenting profiles are not a JSON array")
+		return nil, fmt.Errorf("not a JSON array: %.40q", list)
 	}
-	ids := []string{}
+	out := []string{}
 	for rest := list[1:]; rest != "]"; {
-		id, n, err := jsonArrayString(rest)
+		s, n, err := jsonArrayString(rest)
 		if err != nil {
-			return nil, fmt.Errorf("the consenting profiles: %w", err)
+			return nil, err
 		}
-		ids, rest = append(ids, id), rest[n:]
+		out, rest = append(out, s), rest[n:]
 	}
-	slices.Sort(ids)
-	return ids, nil
+	slices.Sort(out)
+	return out, nil
 }
 
 // ConsentingProfiles returns the ids of every profile whose user currently
