@@ -85,10 +85,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 	cleanupDone := make(chan struct{})
 	go func() {
 		defer close(cleanupDone)
-		cleanSessions(cleanupCtx, app.db, log, sessionCleanupInterval)
+		cleanUp(cleanupCtx, app.db, log, cleanupInterval)
 	}()
 	defer func() { stopCleanup(); <-cleanupDone }()
 
+	// A process that has just started is likely to be asked for results
+	// pages soon (a deploy or restart under researchers' feet): it reads
+	// the values ahead of the first page, as when a researcher arrives.
+	app.results.Expect()
 	refreshCtx, stopRefresh := context.WithCancel(context.WithoutCancel(ctx))
 	refreshDone := make(chan struct{})
 	go func() {
@@ -242,7 +246,7 @@ func startApp(ctx context.Context, e env, cfg *config.Config, log *slog.Logger) 
 	); err != nil {
 		return nil, fmt.Errorf("serve: registering runtime metrics: %w", err)
 	}
-	a.results = &research.Service{Markers: db, Phenotypes: db, MinGroupSize: cfg.MinGroupSize}
+	a.results = &research.Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: cfg.MinGroupSize}
 	h, err := web.NewServer(web.Deps{
 		Logger:     log,
 		Settings:   settings,
@@ -305,17 +309,25 @@ func listenURL(addr net.Addr) string {
 // cheap query per tick.
 const jobPollInterval = 200 * time.Millisecond
 
-// sessionCleanupInterval is how often expired sessions are deleted; they
-// are already ignored when read, so this only bounds the table's size.
-const sessionCleanupInterval = time.Hour
+// cleanupInterval is how often expired sessions are deleted and the log
+// of cohort changes pruned: expired sessions are already ignored when
+// read, so this only bounds the tables' size.
+const cleanupInterval = time.Hour
+
+// cohortChangesKept is how long the log of cohort changes is kept at
+// least: a process whose values are older than that (its results pages
+// unused for so long) reads them whole again, one read of about 35 ms for
+// 10,000 people.
+const cohortChangesKept = time.Hour
 
 // resultsRefreshInterval is how often the results pages' values are
 // checked against the change counters while researchers use the pages:
 // one small query a second, and a read of the values after a write.
 const resultsRefreshInterval = time.Second
 
-// cleanSessions deletes expired sessions every interval until ctx ends.
-func cleanSessions(ctx context.Context, db store, log *slog.Logger, interval time.Duration) {
+// cleanUp deletes expired sessions and prunes the log of cohort changes
+// every interval until ctx ends.
+func cleanUp(ctx context.Context, db store, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -325,12 +337,14 @@ func cleanSessions(ctx context.Context, db store, log *slog.Logger, interval tim
 		case <-t.C:
 		}
 		n, err := db.DeleteExpiredSessions(ctx)
-		if err != nil && ctx.Err() == nil {
+		switch {
+		case err != nil && ctx.Err() == nil:
 			log.Error("deleting expired sessions", "err", err)
-			continue
-		}
-		if n > 0 {
+		case n > 0:
 			log.Info("deleted expired sessions", "count", n)
+		}
+		if err := db.PruneCohortChanges(ctx, time.Now().Add(-cohortChangesKept)); err != nil && ctx.Err() == nil {
+			log.Error("pruning the log of cohort changes", "err", err)
 		}
 	}
 }

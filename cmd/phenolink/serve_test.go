@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,11 +12,13 @@ import (
 	"time"
 )
 
-// countingStore counts expired-session sweeps; every other method is left
-// to the nil embedded store, which the sweep never calls.
+// countingStore counts expired-session sweeps and prunes of the cohort
+// changes, refusing a prune of changes newer than those kept; every other
+// method is left to the nil embedded store, which the sweep never calls.
 type countingStore struct {
 	store
 	sweeps atomic.Int32
+	prunes atomic.Int32
 }
 
 func (s *countingStore) DeleteExpiredSessions(context.Context) (int64, error) {
@@ -23,23 +26,31 @@ func (s *countingStore) DeleteExpiredSessions(context.Context) (int64, error) {
 	return 0, nil
 }
 
-func TestCleanSessionsSweepsUntilCancelled(t *testing.T) {
+func (s *countingStore) PruneCohortChanges(_ context.Context, before time.Time) error {
+	if time.Since(before) < cohortChangesKept {
+		return fmt.Errorf("pruning changes up to %v, newer than the %v kept", before, cohortChangesKept)
+	}
+	s.prunes.Add(1)
+	return nil
+}
+
+func TestCleanUpSweepsUntilCancelled(t *testing.T) {
 	t.Parallel()
 	db := &countingStore{}
 	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan struct{})
 	go func() {
-		cleanSessions(ctx, db, slog.New(slog.DiscardHandler), time.Millisecond)
+		cleanUp(ctx, db, slog.New(slog.DiscardHandler), time.Millisecond)
 		close(done)
 	}()
-	for db.sweeps.Load() < 3 {
+	for db.sweeps.Load() < 3 || db.prunes.Load() < 3 {
 		time.Sleep(time.Millisecond)
 	}
 	cancel()
 	select {
 	case <-done:
 	case <-time.After(10 * time.Second):
-		t.Fatal("cleanSessions kept running after its context was cancelled")
+		t.Fatal("cleanUp kept running after its context was cancelled")
 	}
 }
 

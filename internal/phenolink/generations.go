@@ -1,6 +1,9 @@
 package phenolink
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Generations are change counters of what the per-SNP results page reads,
 // so that a process can keep what it read and know, with one cheap query,
@@ -22,4 +25,42 @@ type Generations struct {
 type GenerationReader interface {
 	// Generations returns the counters as of now, in one query.
 	Generations(ctx context.Context) (Generations, error)
+}
+
+// CohortChanges says which profiles' part of a cohort read changed after a
+// cohort count, as CohortChangeReader reads it.
+type CohortChanges struct {
+	// Gen is the cohort count of the read's snapshot: everything read is
+	// exactly as of that count.
+	Gen int64
+	// Complete is false when the store cannot name the changed profiles:
+	// its log of changes no longer reaches back to the count asked for,
+	// the catalog changed since (which every read depends on), or more
+	// profiles changed than asked for at most. Profiles is then empty and
+	// the reader must read the cohort whole.
+	Complete bool
+	// Profiles are the profiles whose values or consent changed after the
+	// count asked for, in byte order. A deleted profile is among them if
+	// it had any value.
+	Profiles []string
+}
+
+// CohortChangeReader reads a cohort read's changes rather than the whole
+// of it again, so that a page after a write reads what the write touched.
+// Every write that moves the cohort count (Generations.Cohort) is logged
+// in its own transaction with the profiles it touched, a catalog change as
+// touching all of them; the log is kept for a while and then pruned.
+type CohortChangeReader interface {
+	// CohortChangesSince reads which profiles changed after the cohort
+	// count gen, at most max of them, and, when it can name them, calls
+	// fn as CohortValuesOf does (ids the phenotypes, checked as
+	// CohortValuesOf checks them) for every value of theirs it would give
+	// now: so a profile changed but not called no longer counts. All of it
+	// comes from one snapshot; fn is not called when the changes are not
+	// Complete.
+	CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(profileID string, phenotype int, value float64) error) (CohortChanges, error)
+	// PruneCohortChanges forgets the changes logged before the time
+	// given: a later CohortChangesSince from a count before them is not
+	// Complete.
+	PruneCohortChanges(ctx context.Context, before time.Time) error
 }

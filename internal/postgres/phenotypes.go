@@ -271,15 +271,7 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 		return nil
 	}
 	return pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		var missing string
-		err := tx.QueryRow(ctx, `
-			SELECT w.id FROM unnest($1::text[]) WITH ORDINALITY AS w(id, k)
-			WHERE NOT EXISTS (SELECT 1 FROM phenotypes p WHERE p.id = w.id)
-			ORDER BY w.k LIMIT 1`, ids).Scan(&missing)
-		switch {
-		case err == nil:
-			return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
-		case !errors.Is(err, pgx.ErrNoRows):
+		if err := checkCatalog(ctx, tx, ids); err != nil {
 			return err
 		}
 		consenting, err := consentingProfiles(ctx, tx)

@@ -38,11 +38,16 @@ type valuesCache struct {
 	gen     int64         // the newest cohort count a request has read
 	have    *cohortValues // read after gen was read; nil until then
 	loading *valuesLoad   // a read started after gen was read, or nil
+	// latest is the newest values any read gave, current or not: the
+	// next read reads only the changes since its count, where the store
+	// can say what they are (Service.Changes).
+	latest *cohortValues
 }
 
 // cohortValues are the catalog and every catalog phenotype's consenting
 // values, numbered as readValues numbers them.
 type cohortValues struct {
+	gen         int64             // the values are at least as new as this cohort count
 	ids         []string          // every consenting profile with a value, in order
 	catalog     []cohort          // in catalog order; rows index ids
 	byPhenotype map[string]cohort // the same by phenotype id
@@ -115,12 +120,15 @@ func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, e
 		if l == nil {
 			l = &valuesLoad{done: make(chan struct{})}
 			v.loading = l
-			at := v.gen
+			at, latest := v.gen, v.latest
 			c.mu.Unlock()
-			l.got, l.err = s.loadValues(ctx)
+			l.got, l.err = s.loadValues(ctx, at, latest)
 			c.mu.Lock()
 			if v.loading == l {
 				v.loading = nil
+			}
+			if l.got != nil && (v.latest == nil || l.got.gen > v.latest.gen) {
+				v.latest = l.got
 			}
 			// A newer count read meanwhile may have changed what this
 			// read saw: give it to this page, keep it for none.
@@ -145,9 +153,17 @@ func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, e
 	}
 }
 
-// loadValues reads every catalog phenotype's consenting values in one
-// CohortValuesOf; nil when the catalog is too large for one.
-func (s *Service) loadValues(ctx context.Context) (*cohortValues, error) {
+// loadValues reads every catalog phenotype's consenting values, read
+// after the cohort count at was: from latest, values read before, and the
+// changes since, when the store can name them (see patchValues), or else
+// in one CohortValuesOf; nil when the catalog is too large for one.
+func (s *Service) loadValues(ctx context.Context, at int64, latest *cohortValues) (*cohortValues, error) {
+	if latest != nil && s.Changes != nil {
+		got, err := s.patchValues(ctx, latest)
+		if got != nil || err != nil {
+			return got, err
+		}
+	}
 	catalog, err := s.Phenotypes.Phenotypes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("research.Results: reading the catalog: %w", err)
@@ -159,11 +175,16 @@ func (s *Service) loadValues(ctx context.Context) (*cohortValues, error) {
 	if err != nil {
 		return nil, err
 	}
-	all := &cohortValues{ids: ids, catalog: cohorts, byPhenotype: make(map[string]cohort, len(cohorts))}
+	return newCohortValues(at, ids, cohorts), nil
+}
+
+// newCohortValues numbers cohorts by phenotype id.
+func newCohortValues(gen int64, ids []string, cohorts []cohort) *cohortValues {
+	all := &cohortValues{gen: gen, ids: ids, catalog: cohorts, byPhenotype: make(map[string]cohort, len(cohorts))}
 	for _, c := range cohorts {
 		all.byPhenotype[c.phenotype.ID] = c
 	}
-	return all, nil
+	return all
 }
 
 // cohorts returns the cohorts of the phenotypes ids, sharing all's values,

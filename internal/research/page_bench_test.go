@@ -157,6 +157,7 @@ func (c *pageCohort) memStore() *memStore {
 type pageStore interface {
 	phenolink.MarkerCallReader
 	phenolink.PhenotypeStore
+	phenolink.CohortChangeReader
 	SaveUser(ctx context.Context, u phenolink.User, profiles []phenolink.Profile) error
 	SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error)
 }

@@ -28,6 +28,11 @@ type Service struct {
 	// CallsCacheBytes bounds the markers' calls kept between pages; zero
 	// means DefaultCallsCacheBytes, and a negative value keeps none.
 	CallsCacheBytes int
+	// Changes, when set, lets a page after a write read only the
+	// profiles the write touched instead of every value again (see
+	// patchValues); without it every write to the cohort means reading
+	// it whole.
+	Changes phenolink.CohortChangeReader
 
 	cache     pageCache
 	lastPage  atomic.Int64 // when Results last began, in Unix nanoseconds; 0 before

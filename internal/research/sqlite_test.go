@@ -92,7 +92,8 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 	if err := db.SavePhenotypeValues(ctx, values); err != nil {
 		t.Fatal(err)
 	}
-	onDB := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}
+	changes := &countedChanges{CohortChangeReader: db}
+	onDB := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs2", "rs404", "rs1"}
 	compare := func(stage string) {
 		t.Helper()
@@ -153,6 +154,9 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 	}
 	mem.remove("p015")
 	compare("after a deleted account")
+	if n := changes.complete.Load(); n == 0 {
+		t.Error("no page read the values' changes alone")
+	}
 }
 
 // TestPagesDuringWritesOnSQLite runs pages on one Service while consents
@@ -194,7 +198,8 @@ func testPagesDuringWrites(t *testing.T, db pageStore) {
 	if err := db.SavePhenotypeValues(ctx, values); err != nil {
 		t.Fatal(err)
 	}
-	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}
+	changes := &countedChanges{CohortChangeReader: db}
+	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs1", "rs2"}
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -248,4 +253,21 @@ func testPagesDuringWrites(t *testing.T, db pageStore) {
 	got := results(t, svc, snps, "height_mm")
 	want := results(t, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, snps, "height_mm")
 	samePages(t, "after the writes", got, want)
+	if n := changes.complete.Load(); n == 0 {
+		t.Error("no page read the values' changes alone")
+	}
+}
+
+// countedChanges counts the reads of changes that could name them.
+type countedChanges struct {
+	phenolink.CohortChangeReader
+	complete atomic.Int64
+}
+
+func (c *countedChanges) CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(string, int, float64) error) (phenolink.CohortChanges, error) {
+	ch, err := c.CohortChangeReader.CohortChangesSince(ctx, gen, ids, max, fn)
+	if err == nil && ch.Complete {
+		c.complete.Add(1)
+	}
+	return ch, err
 }

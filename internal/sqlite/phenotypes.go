@@ -306,14 +306,7 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 	for k, id := range ids {
 		args[k] = id
 	}
-	var missing string
-	err = queryRow(ctx, tx, `
-		WITH w(id) AS (VALUES (`+strings.Repeat("), (?", len(ids))[4:]+`))
-		SELECT w.id FROM w WHERE w.id NOT IN (SELECT id FROM phenotypes) LIMIT 1`, args...).Scan(&missing)
-	switch {
-	case err == nil:
-		return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
-	case !errors.Is(err, sql.ErrNoRows):
+	if err := checkCatalog(ctx, tx, ids); err != nil {
 		return err
 	}
 	consenting, err := consentingProfiles(ctx, tx)

@@ -23,6 +23,7 @@ type Store interface {
 	phenolink.PhenotypeStore
 	phenolink.ScanStore
 	phenolink.MarkerCallReader
+	phenolink.CohortChangeReader
 	Find(token string) ([]byte, bool, error)
 	Commit(token string, data []byte, expiry time.Time) error
 	Delete(token string) error
@@ -99,6 +100,7 @@ func Run(t *testing.T, h Harness) {
 		{"CallsAt", testCallsAt},
 		{"CallsAtLongRecords", testCallsAtLongRecords},
 		{"Generations", testGenerations},
+		{"CohortChanges", testCohortChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -147,8 +149,12 @@ func personalTables() []string {
 }
 
 // sharedTables lists the tables that belong to no one: the marker index,
-// the phenotype catalog and the change counters of the results page.
-func sharedTables() []string { return []string{"marker_blocks", "phenotypes", "generations"} }
+// the phenotype catalog, and the change counters of the results page with
+// their log of changes, which names profiles but none that has been
+// deleted (testDeleteUser checks it).
+func sharedTables() []string {
+	return []string{"marker_blocks", "phenotypes", "generations", "cohort_changes"}
+}
 
 // researchTables lists the researchers' records of what they ran and
 // exported. They hold no participant data and name a researcher only by

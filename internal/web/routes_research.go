@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"phenolink/internal/phenolink"
 	"phenolink/internal/research"
 )
 
@@ -28,7 +29,9 @@ func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http
 
 	results := d.results
 	if results == nil {
-		results = &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, MinGroupSize: minGroupSize(d.settings)}
+		// The database stores also log the cohort's changes.
+		changes, _ := d.phenotypes.(phenolink.CohortChangeReader)
+		results = &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, Changes: changes, MinGroupSize: minGroupSize(d.settings)}
 	}
 	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages, results)))
 	// The original app's "/results?snps=..." reaches the page through the

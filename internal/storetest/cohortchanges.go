@@ -1,0 +1,203 @@
+package storetest
+
+import (
+	"maps"
+	"slices"
+	"testing"
+	"time"
+
+	"phenolink/internal/phenolink"
+)
+
+// cohortRead is a cohort read as a map: each profile's values by the
+// phenotype's place in the ids asked for.
+type cohortRead map[string]map[int]float64
+
+// readCohort returns what CohortValuesOf gives for ids.
+func readCohort(t *testing.T, s Store, ids []string) cohortRead {
+	t.Helper()
+	got := cohortRead{}
+	err := s.CohortValuesOf(t.Context(), ids, func(profileID string, k int, v float64) error {
+		got.set(profileID, k, v)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("CohortValuesOf: %v", err)
+	}
+	return got
+}
+
+func (r cohortRead) set(profileID string, k int, v float64) {
+	if r[profileID] == nil {
+		r[profileID] = map[int]float64{}
+	}
+	r[profileID][k] = v
+}
+
+// cohortChanges returns CohortChangesSince(gen) and r with its changes
+// applied: every changed profile's values replaced by those read.
+func cohortChanges(t *testing.T, s Store, r cohortRead, gen int64, ids []string, max int) (phenolink.CohortChanges, cohortRead) {
+	t.Helper()
+	fresh := cohortRead{}
+	var order []string
+	ch, err := s.CohortChangesSince(t.Context(), gen, ids, max, func(profileID string, k int, v float64) error {
+		fresh.set(profileID, k, v)
+		order = append(order, profileID)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("CohortChangesSince(%d): %v", gen, err)
+	}
+	if !slices.IsSorted(order) || !slices.IsSorted(ch.Profiles) {
+		t.Errorf("CohortChangesSince(%d): values of %q and profiles %q, want both in order", gen, order, ch.Profiles)
+	}
+	if !ch.Complete {
+		if len(ch.Profiles) > 0 || len(order) > 0 {
+			t.Errorf("CohortChangesSince(%d) is not complete but names %q and gave values of %q", gen, ch.Profiles, order)
+		}
+		return ch, nil
+	}
+	patched := maps.Clone(r)
+	for _, p := range ch.Profiles {
+		delete(patched, p)
+	}
+	for p, vs := range fresh {
+		if !slices.Contains(ch.Profiles, p) {
+			t.Errorf("CohortChangesSince(%d) gave values of %q, which it does not name as changed", gen, p)
+		}
+		patched[p] = vs
+	}
+	return ch, patched
+}
+
+// testCohortChanges checks that every write a cohort read depends on is
+// logged with the profiles it touched, so that a read patched with the
+// changes since its count equals a fresh read: values written, replaced
+// and deleted, consent given, withdrawn and renewed. A deleted profile
+// (dropped from its account, or with the account) is logged as a change
+// of everyone, so that the log names no one who has left, as are a
+// catalog change; a log pruned past the count and more changed profiles
+// than asked for make the changes incomplete too; a rolled-back write
+// logs nothing.
+func testCohortChanges(t *testing.T, h Harness) {
+	ctx := t.Context()
+	s := migrated(t, h)
+	withGenomeUsers(t, s)
+	if err := s.SaveUser(ctx, user("u3"), []phenolink.Profile{profile("p4", "u3")}); err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"sex", "height_mm", "weight_g"}
+	base := readCohort(t, s, ids)
+	at := generations(t, s).Cohort
+	steps := []struct {
+		name    string
+		write   func() error
+		touched []string // the profiles the write must name
+		whole   bool     // the changes cannot be named: a whole read follows
+	}{
+		{"consent", func() error { consent(t, s, "u1"); consent(t, s, "u2"); consent(t, s, "u3"); return nil }, []string{"p1", "p2", "p3", "p4"}, false},
+		{"values", func() error {
+			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{
+				value("p1", "height_mm", 1700), value("p1", "sex", 1), value("p2", "height_mm", 1650),
+				value("p3", "sex", 0), value("p4", "weight_g", 70_000), value("p4", "caffeine_cups_per_day", 2),
+			})
+		}, []string{"p1", "p2", "p3", "p4"}, false},
+		{"a value replaced", func() error {
+			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p1", "height_mm", 1710)})
+		}, []string{"p1"}, false},
+		{"a value deleted", func() error { return s.DeletePhenotypeValue(ctx, "p3", "sex") }, []string{"p3"}, false},
+		{"a value of another phenotype", func() error {
+			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p2", "caffeine_cups_per_day", 3)})
+		}, []string{"p2"}, false},
+		{"consent withdrawn", func() error { return s.WithdrawConsent(ctx, "u3") }, []string{"p4"}, false},
+		{"consent renewed", func() error { consent(t, s, "u3"); return nil }, []string{"p4"}, false},
+		{"profile dropped", func() error { return s.SaveUser(ctx, user("u1"), []phenolink.Profile{profile("p2", "u1")}) }, nil, true},
+		{"a value after", func() error { return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p2", "sex", 0)}) }, []string{"p2"}, false},
+		{"account deleted", func() error { return s.DeleteUser(ctx, "u3") }, nil, true},
+	}
+	for _, step := range steps {
+		if err := step.write(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		now := generations(t, s).Cohort
+		ch, patched := cohortChanges(t, s, base, at, ids, 100)
+		if step.whole {
+			if ch.Complete || ch.Gen != now {
+				t.Fatalf("%s: changes since %d complete %v at %d; want not complete at %d", step.name, at, ch.Complete, ch.Gen, now)
+			}
+			base, at = readCohort(t, s, ids), now
+			continue
+		}
+		if !ch.Complete || ch.Gen != now {
+			t.Fatalf("%s: changes since %d complete %v at %d; want complete at %d", step.name, at, ch.Complete, ch.Gen, now)
+		}
+		for _, p := range step.touched {
+			if !slices.Contains(ch.Profiles, p) {
+				t.Errorf("%s: changes since %d name %q, want %q among them", step.name, at, ch.Profiles, p)
+			}
+		}
+		if want := readCohort(t, s, ids); !equalReads(patched, want) {
+			t.Errorf("%s: the read patched with the changes is %v, a fresh read %v", step.name, patched, want)
+		}
+		base, at = patched, now
+	}
+
+	// From the latest count nothing changed; a rolled-back write (SaveUser
+	// drops p2 with its value before finding p3 is another account's)
+	// logs nothing.
+	err := s.SaveUser(ctx, user("u1"), []phenolink.Profile{profile("p3", "u1")})
+	wantCode(t, err, phenolink.ECONFLICT)
+	if ch, _ := cohortChanges(t, s, base, at, ids, 100); !ch.Complete || len(ch.Profiles) != 0 || ch.Gen != at {
+		t.Errorf("after a rolled-back write, changes since %d are %+v; want complete, none, at %d", at, ch, at)
+	}
+
+	// More changed profiles than asked for: not complete.
+	consent(t, s, "u1")
+	consent(t, s, "u2")
+	if ch, _ := cohortChanges(t, s, base, at, ids, 1); ch.Complete {
+		t.Errorf("two profiles changed, changes with at most one are %+v; want not complete", ch)
+	}
+	// An unknown phenotype is refused, as CohortValuesOf refuses it.
+	_, err = s.CohortChangesSince(ctx, at, []string{"height_mm", "no_such"}, 100, func(string, int, float64) error { return nil })
+	wantCode(t, err, phenolink.ENOTFOUND)
+
+	// A catalog change touches everyone.
+	p := defaultCatalog(t, s)[0]
+	p.Description += " (edited)"
+	if err := s.SavePhenotype(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := cohortChanges(t, s, base, at, ids, 100); ch.Complete {
+		t.Errorf("after a catalog change, changes since %d are %+v; want not complete", at, ch)
+	}
+
+	// Pruning forgets what came before: changes from an older count are
+	// not complete, from the newest count they are.
+	at = generations(t, s).Cohort
+	if err := s.PruneCohortChanges(ctx, time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := cohortChanges(t, s, base, at-1, ids, 100); ch.Complete {
+		t.Errorf("after pruning, changes since %d are %+v; want not complete", at-1, ch)
+	}
+	if ch, _ := cohortChanges(t, s, base, at, ids, 100); !ch.Complete || len(ch.Profiles) != 0 {
+		t.Errorf("after pruning, changes since the newest count %d are %+v; want complete, none", at, ch)
+	}
+	if n := h.Count(t, s, "cohort_changes"); n != 0 {
+		t.Errorf("%d changes logged after pruning everything, want none", n)
+	}
+	// Pruning what is newer than the time given leaves it.
+	if err := s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p2", "height_mm", 1660)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PruneCohortChanges(ctx, time.Now().Add(-time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := cohortChanges(t, s, base, at, ids, 100); !ch.Complete || !slices.Equal(ch.Profiles, []string{"p2"}) {
+		t.Errorf("after pruning older changes only, changes since %d are %+v; want p2's", at, ch)
+	}
+}
+
+func equalReads(a, b cohortRead) bool {
+	return maps.EqualFunc(a, b, func(x, y map[int]float64) bool { return maps.Equal(x, y) })
+}
