@@ -324,7 +324,8 @@ func BenchmarkPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		c.fill(b, db)
-		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c)
+		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c)
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db)
 	})
 	b.Run("store=postgres", func(b *testing.B) {
 		dbURL := pgtest.SchemaURL(b)
@@ -335,7 +336,8 @@ func BenchmarkPage(b *testing.B) {
 		// on disk, and without the visibility map every index entry
 		// visits the table.
 		vacuumAnalyze(b, dbURL)
-		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c)
+		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c)
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db)
 	})
 }
 
@@ -406,5 +408,69 @@ func (c *pageCache) forgetCalls(position int) {
 		cc.lru.Remove(e)
 		delete(cc.entries, position)
 		cc.bytes -= len(e.Value.(*callsEntry).calls) + callsEntryOverhead
+	}
+}
+
+// benchmarkPageAfterWrites measures the page right after a write of each
+// kind, before the background refresh could have read anything (none runs
+// here): a participant's survey value, a withdrawal (and the consent
+// given again, alternately), and a re-imported genome. The write itself
+// is not timed. The values are read only for the profile the write
+// touched (Service.Changes); the genome write makes the page read its
+// five markers' calls again.
+func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db pageStore) {
+	ctx := context.Background()
+	snps := c.snpIDs()
+	if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
+		b.Fatal(err)
+	}
+	filler, err := phenolink.ParseCall("AG")
+	if err != nil {
+		b.Fatal(err)
+	}
+	rec := make([]phenolink.Call, len(c.markers))
+	for _, w := range []struct {
+		name  string
+		write func(i int) error
+	}{
+		{"value", func(i int) error {
+			id := c.ids[i%len(c.ids)]
+			return db.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{{ProfileID: id, PhenotypeID: "height_mm", Value: float64(1500 + i%300), Source: phenolink.ValueSourceSurvey}})
+		}},
+		{"withdrawal", func(i int) error {
+			user := "u" + c.ids[i/2%len(c.ids)]
+			if i%2 == 0 {
+				return db.WithdrawConsent(ctx, user)
+			}
+			return db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText})
+		}},
+		{"genome", func(i int) error {
+			k := i % len(c.ids)
+			for m := range rec {
+				rec[m] = filler
+			}
+			for j, at := range c.at {
+				rec[at] = c.calls[k][j]
+			}
+			info := phenolink.GenomeInfo{ProfileID: c.ids[k], Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+			_, err := db.SaveGenome(ctx, info, c.markers, rec)
+			return err
+		}},
+	} {
+		b.Run("part=page-after-"+w.name, func(b *testing.B) {
+			b.ReportAllocs()
+			i := 0
+			for b.Loop() {
+				b.StopTimer()
+				if err := w.write(i); err != nil {
+					b.Fatal(err)
+				}
+				i++
+				b.StartTimer()
+				if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }

@@ -51,7 +51,7 @@ func (s *Service) patchValues(ctx context.Context, latest *cohortValues) (*cohor
 
 // patched returns all with the values of every profile in ch.Profiles
 // replaced by those in got (which holds theirs alone, in profile id
-// order, then place): a changed profile without one leaves, the others
+// order, then phenotype id order, as CohortValuesOf gives them): a changed profile without one leaves, the others
 // keep their values. It copies what it changes; all is left as it was,
 // for the pages reading it.
 func (all *cohortValues) patched(ch phenolink.CohortChanges, got []changedValue) (*cohortValues, error) {
@@ -61,8 +61,8 @@ func (all *cohortValues) patched(ch phenolink.CohortChanges, got []changedValue)
 		switch {
 		case g.place < 0 || g.place >= len(all.catalog):
 			return nil, fmt.Errorf("a value of phenotype %d (counting from 0) when %d were asked for", g.place, len(all.catalog))
-		case i > 0 && (g.profileID < got[i-1].profileID || g.profileID == got[i-1].profileID && g.place <= got[i-1].place):
-			return nil, fmt.Errorf("the changed values are not in order of profile id, then phenotype (%q %d after %q %d)", g.profileID, g.place, got[i-1].profileID, got[i-1].place)
+		case i > 0 && (g.profileID < got[i-1].profileID || g.profileID == got[i-1].profileID && all.catalog[g.place].phenotype.ID <= all.catalog[got[i-1].place].phenotype.ID):
+			return nil, fmt.Errorf("the changed values are not in order of profile id, then phenotype id (%q %d after %q %d)", g.profileID, g.place, got[i-1].profileID, got[i-1].place)
 		case i == 0 || g.profileID != got[i-1].profileID:
 			if _, ok := slices.BinarySearch(ch.Profiles, g.profileID); !ok {
 				return nil, fmt.Errorf("a value of profile %q, which is not among those changed", g.profileID)

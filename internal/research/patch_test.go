@@ -40,7 +40,7 @@ func valuesOfState(catalog []phenolink.Phenotype, state cohortState, gen int64) 
 
 // changesOf returns the changes naming profiles, and their values in
 // state, as a store gives them.
-func changesOf(state cohortState, gen int64, profiles []string) (phenolink.CohortChanges, []changedValue) {
+func changesOf(catalog []phenolink.Phenotype, state cohortState, gen int64, profiles []string) (phenolink.CohortChanges, []changedValue) {
 	profiles = slices.Clone(profiles)
 	slices.Sort(profiles)
 	profiles = slices.Compact(profiles)
@@ -50,7 +50,8 @@ func changesOf(state cohortState, gen int64, profiles []string) (phenolink.Cohor
 		for k := range state[p] {
 			places = append(places, k)
 		}
-		slices.Sort(places)
+		// In phenotype id order, as a store gives them.
+		slices.SortFunc(places, func(a, b int) int { return strings.Compare(catalog[a].ID, catalog[b].ID) })
 		for _, k := range places {
 			got = append(got, changedValue{p, k, state[p][k]})
 		}
@@ -72,7 +73,8 @@ func sameValues(t *testing.T, what string, got, want *cohortValues) {
 // deleted) and arriving, and profiles named as changed that did not.
 // The values patched from are left as they were.
 func TestPatchedEqualsWholeRead(t *testing.T) {
-	catalog := []phenolink.Phenotype{{ID: "a"}, {ID: "b"}, {ID: "c"}}
+	// Out of id order, as the catalog's order (source, then label) is.
+	catalog := []phenolink.Phenotype{{ID: "c"}, {ID: "a"}, {ID: "b"}}
 	rng := mrand.New(mrand.NewPCG(1, 2))
 	profile := func() string { return fmt.Sprintf("p%03d", rng.IntN(60)) }
 	state := cohortState{}
@@ -106,7 +108,7 @@ func TestPatchedEqualsWholeRead(t *testing.T) {
 				}
 			}
 		}
-		ch, got := changesOf(state, values.gen+1, touched)
+		ch, got := changesOf(catalog, state, values.gen+1, touched)
 		patched, err := values.patched(ch, got)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)
@@ -133,6 +135,7 @@ func TestPatchedRefusesBadChanges(t *testing.T) {
 		{"negative place", []changedValue{{"p1", -1, 1}}, "phenotype -1"},
 		{"profiles out of order", []changedValue{{"p3", 0, 1}, {"p1", 0, 1}}, "not in order"},
 		{"a phenotype twice", []changedValue{{"p1", 0, 1}, {"p1", 0, 2}}, "not in order"},
+		{"phenotypes out of id order", []changedValue{{"p1", 1, 1}, {"p1", 0, 2}}, "not in order"},
 		{"a profile not changed", []changedValue{{"p2", 0, 1}}, "not among those changed"},
 	} {
 		_, err := values.patched(changes, tt.got)
