@@ -309,24 +309,23 @@ func listenURL(addr net.Addr) string {
 // cheap query per tick.
 const jobPollInterval = 200 * time.Millisecond
 
-// cleanupInterval is how often expired sessions are deleted and the log
-// of cohort changes pruned: expired sessions are already ignored when
+// cleanupInterval is how often expired sessions are deleted and the logs
+// of changes pruned: expired sessions are already ignored when
 // read, so this only bounds the tables' size.
 const cleanupInterval = time.Hour
 
-// cohortChangesKept is how long the log of cohort changes is kept at
-// least: a process whose values are older than that (its results pages
-// unused for so long) reads them whole again, one read of about 35 ms for
-// 10,000 people.
-const cohortChangesKept = time.Hour
+// changesKept is how long the logs of changes to the cohort and the
+// records are kept at least: a process holding values or calls older than
+// that (its results pages unused for so long) reads them whole again.
+const changesKept = time.Hour
 
 // resultsRefreshInterval is how often the results pages' values are
 // checked against the change counters while researchers use the pages:
 // one small query a second, and a read of the values after a write.
 const resultsRefreshInterval = time.Second
 
-// cleanUp deletes expired sessions and prunes the log of cohort changes
-// every interval until ctx ends.
+// cleanUp deletes expired sessions and prunes the logs of changes every
+// interval until ctx ends.
 func cleanUp(ctx context.Context, db store, log *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -343,8 +342,8 @@ func cleanUp(ctx context.Context, db store, log *slog.Logger, interval time.Dura
 		case n > 0:
 			log.Info("deleted expired sessions", "count", n)
 		}
-		if err := db.PruneCohortChanges(ctx, time.Now().Add(-cohortChangesKept)); err != nil && ctx.Err() == nil {
-			log.Error("pruning the log of cohort changes", "err", err)
+		if err := db.PruneChanges(ctx, time.Now().Add(-changesKept)); err != nil && ctx.Err() == nil {
+			log.Error("pruning the logs of changes", "err", err)
 		}
 	}
 }

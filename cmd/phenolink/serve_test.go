@@ -26,9 +26,9 @@ func (s *countingStore) DeleteExpiredSessions(context.Context) (int64, error) {
 	return 0, nil
 }
 
-func (s *countingStore) PruneCohortChanges(_ context.Context, before time.Time) error {
-	if time.Since(before) < cohortChangesKept {
-		return fmt.Errorf("pruning changes up to %v, newer than the %v kept", before, cohortChangesKept)
+func (s *countingStore) PruneChanges(_ context.Context, before time.Time) error {
+	if time.Since(before) < changesKept {
+		return fmt.Errorf("pruning changes up to %v, newer than the %v kept", before, changesKept)
 	}
 	s.prunes.Add(1)
 	return nil

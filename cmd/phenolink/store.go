@@ -25,7 +25,7 @@ type store interface {
 	phenolink.PhenotypeStore
 	phenolink.ScanStore
 	phenolink.MarkerCallReader
-	phenolink.CohortChangeReader
+	phenolink.ChangeReader
 	Migrate(ctx context.Context) error
 	SchemaStatus(ctx context.Context) (current, latest int64, err error)
 	DeleteExpiredSessions(ctx context.Context) (int64, error)

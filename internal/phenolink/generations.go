@@ -27,40 +27,47 @@ type GenerationReader interface {
 	Generations(ctx context.Context) (Generations, error)
 }
 
-// CohortChanges says which profiles' part of a cohort read changed after a
-// cohort count, as CohortChangeReader reads it.
-type CohortChanges struct {
-	// Gen is the cohort count of the read's snapshot: everything read is
+// Changes says which profiles' part of a read changed after a count, as
+// ChangeReader reads it.
+type Changes struct {
+	// Gen is the count of the read's snapshot: everything read is
 	// exactly as of that count.
 	Gen int64
 	// Complete is false when the store cannot name the changed profiles:
-	// its log of changes no longer reaches back to the count asked for,
-	// the catalog changed since (which every read depends on), or more
-	// profiles changed than asked for at most. Profiles is then empty and
-	// the reader must read the cohort whole.
+	// its log no longer reaches back to the count asked for, a change
+	// touched every profile (the catalog changed, or a profile was
+	// deleted, which the logs do not name), or more profiles changed than
+	// asked for at most. Profiles is then empty and the reader must read
+	// whole.
 	Complete bool
-	// Profiles are the profiles whose values or consent changed after the
-	// count asked for, in byte order. A deleted profile is among them if
-	// it had any value.
+	// Profiles are the profiles whose part changed after the count asked
+	// for, in byte order.
 	Profiles []string
 }
 
-// CohortChangeReader reads a cohort read's changes rather than the whole
-// of it again, so that a page after a write reads what the write touched.
-// Every write that moves the cohort count (Generations.Cohort) is logged
-// in its own transaction with the profiles it touched, a catalog change as
-// touching all of them; the log is kept for a while and then pruned.
-type CohortChangeReader interface {
-	// CohortChangesSince reads which profiles changed after the cohort
-	// count gen, at most max of them, and, when it can name them, calls
-	// fn as CohortValuesOf does (ids the phenotypes, checked as
-	// CohortValuesOf checks them) for every value of theirs it would give
-	// now: so a profile changed but not called no longer counts. All of it
-	// comes from one snapshot; fn is not called when the changes are not
+// ChangeReader reads what changed in a cohort read or in the stored
+// records rather than the whole of them again, so that a results page
+// after a write reads what the write touched. Every write that moves a
+// change counter (Generations) is logged in its own transaction with the
+// profiles it touched; the logs are kept for a while and then pruned.
+type ChangeReader interface {
+	// CohortChangesSince reads which profiles' values or consent changed
+	// after the cohort count gen, at most max of them, and, when it can
+	// name them, calls fn as CohortValuesOf does (ids the phenotypes,
+	// checked as CohortValuesOf checks them) for every value of theirs it
+	// would give now: so a profile changed but not called no longer
+	// counts. All of it comes from one snapshot; fn is not called when
+	// the changes are not Complete.
+	CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(profileID string, phenotype int, value float64) error) (Changes, error)
+	// GenomeChangesSince reads which profiles' records were written or
+	// deleted after the genome count gen, at most max of them, and, when
+	// it can name them, calls fn as CallsAt does for each of them with a
+	// record now (positions checked as CallsAt checks them): so a profile
+	// changed but not called has no record. All of it comes from one
+	// snapshot; fn is not called when the changes are not Complete.
+	GenomeChangesSince(ctx context.Context, gen int64, positions []int, max int, fn func(profileID string, calls []Call) error) (Changes, error)
+	// PruneChanges forgets the changes logged before the time given: a
+	// later read of the changes since a count before them is not
 	// Complete.
-	CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(profileID string, phenotype int, value float64) error) (CohortChanges, error)
-	// PruneCohortChanges forgets the changes logged before the time
-	// given: a later CohortChangesSince from a count before them is not
-	// Complete.
-	PruneCohortChanges(ctx context.Context, before time.Time) error
+	PruneChanges(ctx context.Context, before time.Time) error
 }

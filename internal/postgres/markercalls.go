@@ -76,36 +76,19 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
 			return err
 		}
-		// readChunk's aggregates take their rows in the subquery's order,
-		// which parallel workers would not keep.
-		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-			return err
-		}
-		cols = make([][]phenolink.Call, len(positions))
-		for j := range cols {
-			cols[j] = make([]phenolink.Call, len(ids)) // NotOnChip
-		}
-		byChunk := map[int][]int{} // the positions' places, by the piece they are in
-		var chunks []int
-		for j, p := range positions {
-			k := p / ChunkSize
-			if byChunk[k] == nil {
-				chunks = append(chunks, k)
-			}
-			byChunk[k] = append(byChunk[k], j)
-		}
-		slices.Sort(chunks)
-		for _, k := range chunks {
-			if err := readChunk(ctx, tx, k, positions, byChunk[k], ids, cols); err != nil {
-				return err
-			}
-		}
-		return nil
+		cols, err = readCalls(ctx, tx, positions, ids, nil)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	calls := make([]phenolink.Call, len(positions))
+	return eachRecordCalls(ids, cols, fn)
+}
+
+// eachRecordCalls calls fn for every record of ids with its calls in
+// cols, as CallsAt does.
+func eachRecordCalls(ids []string, cols [][]phenolink.Call, fn func(profileID string, calls []phenolink.Call) error) error {
+	calls := make([]phenolink.Call, len(cols))
 	for r, id := range ids {
 		for j := range calls {
 			calls[j] = cols[j][r]
@@ -117,12 +100,47 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 	return nil
 }
 
-// readChunk reads piece k of every record that has it, at positions[j]
-// for each j of places (all in piece k), into cols[j] by the record's
-// place in ids. The records come as one row: their ids as an array and
+// readCalls reads the calls at positions of the records ids (every stored
+// record's, in byte order, or, when only is not nil, those of only, which
+// are ids), one piece at a time: cols[j][r] is the call at positions[j]
+// of record ids[r].
+func readCalls(ctx context.Context, tx pgx.Tx, positions []int, ids, only []string) ([][]phenolink.Call, error) {
+	// readChunk's aggregates take their rows in the subquery's order,
+	// which parallel workers would not keep.
+	if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+		return nil, err
+	}
+	cols := make([][]phenolink.Call, len(positions))
+	for j := range cols {
+		cols[j] = make([]phenolink.Call, len(ids)) // NotOnChip
+	}
+	if len(ids) == 0 {
+		return cols, nil
+	}
+	byChunk := map[int][]int{} // the positions' places, by the piece they are in
+	var chunks []int
+	for j, p := range positions {
+		k := p / ChunkSize
+		if byChunk[k] == nil {
+			chunks = append(chunks, k)
+		}
+		byChunk[k] = append(byChunk[k], j)
+	}
+	slices.Sort(chunks)
+	for _, k := range chunks {
+		if err := readChunk(ctx, tx, k, positions, byChunk[k], ids, only, cols); err != nil {
+			return nil, err
+		}
+	}
+	return cols, nil
+}
+
+// readChunk reads piece k of every record that has it (or of those of
+// only, when not nil), at positions[j] for each j of places (all in piece
+// k), into cols[j] by the record's place in ids. The records come as one row: their ids as an array and
 // their calls at the places as one bytea, len(places) bytes a record (0,
 // NotOnChip, past a shorter last piece's end), both in profile id order.
-func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids []string, cols [][]phenolink.Call) error {
+func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids, only []string, cols [][]phenolink.Call) error {
 	// Offsets are checked integers, written into the query so that each
 	// substring is a constant-offset slice.
 	var q strings.Builder
@@ -134,8 +152,13 @@ func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, i
 		o := strconv.Itoa(positions[j]%ChunkSize + 1)
 		q.WriteString(`CASE WHEN length(calls) >= ` + o + ` THEN substring(calls FROM ` + o + ` FOR 1) ELSE '\x00'::bytea END`)
 	}
-	q.WriteString(`, ''::bytea) FROM (SELECT profile_id, calls FROM genome_chunks WHERE chunk = $1 ORDER BY profile_id COLLATE "C") c`)
-	rows, err := tx.Query(ctx, q.String(), pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode}, int32(k))
+	args := []any{pgx.QueryResultFormats{pgx.BinaryFormatCode, pgx.BinaryFormatCode}, int32(k)}
+	filter := ""
+	if only != nil {
+		filter, args = ` AND profile_id = ANY ($2::text[])`, append(args, only)
+	}
+	q.WriteString(`, ''::bytea) FROM (SELECT profile_id, calls FROM genome_chunks WHERE chunk = $1` + filter + ` ORDER BY profile_id COLLATE "C") c`)
+	rows, err := tx.Query(ctx, q.String(), args...)
 	if err != nil {
 		return err
 	}

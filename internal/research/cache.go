@@ -12,7 +12,9 @@ import (
 
 // DefaultCallsCacheBytes bounds the calls a Service keeps, which cost a
 // byte per stored record and marker: 16 MiB holds about 1,600 markers of
-// 10,000 records, or 160 of 100,000.
+// 10,000 records, or 160 of 100,000. After a write to the records, what
+// was kept stays beside the new calls until the next write, as the base
+// of reads of the records written since: up to twice this in all.
 const DefaultCallsCacheBytes = 16 << 20
 
 // callsEntryOverhead is what a cached marker costs besides its calls: its
@@ -70,6 +72,9 @@ type callsCache struct {
 	lru     list.List             // most recently used first
 	bytes   int
 	loading map[int]*callsLoad // reads started after gen was read, by position
+	// base is what the cache held under the count before gen (or an
+	// earlier one), for reads of the records written since.
+	base *callsBase
 }
 
 // callsEntry is one marker's calls: calls[i] is that of the record of
@@ -245,9 +250,9 @@ func (s *Service) cachedCalls(ctx context.Context, gen int64, positions []int) (
 			for _, p := range mine {
 				cc.loading[p], from[p] = l, l
 			}
-			at := cc.gen
+			at, base := cc.gen, cc.base
 			c.mu.Unlock()
-			l.got, l.err = s.readCalls(ctx, mine)
+			l.got, l.err = s.loadCalls(ctx, mine, base)
 			c.mu.Lock()
 			for _, p := range mine {
 				if cc.loading[p] == l {
@@ -294,8 +299,41 @@ func (s *Service) callsBudget() int {
 	return s.CallsCacheBytes
 }
 
-// reset empties the cache for the genome count gen.
+// loadCalls reads the calls at positions in every stored record: from
+// base and the records written since, where base holds every position
+// and the store can name the changes (see patchCalls), or else in one
+// CallsAt.
+func (s *Service) loadCalls(ctx context.Context, positions []int, base *callsBase) (*callsRead, error) {
+	if base != nil && s.Changes != nil && hasAll(base.calls, positions) {
+		got, err := s.patchCalls(ctx, positions, base)
+		if got != nil || err != nil {
+			return got, err
+		}
+	}
+	return s.readCalls(ctx, positions)
+}
+
+// hasAll reports whether calls holds every position.
+func hasAll(calls map[int][]phenolink.Call, positions []int) bool {
+	for _, p := range positions {
+		if _, ok := calls[p]; !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// reset empties the cache for the genome count gen, keeping what it held
+// as the base for reads of the changes since (an older base stays when it
+// held nothing).
 func (cc *callsCache) reset(gen int64) {
+	if cc.haveIDs && len(cc.entries) > 0 {
+		b := &callsBase{gen: cc.gen, ids: cc.ids, calls: make(map[int][]phenolink.Call, len(cc.entries))}
+		for p, e := range cc.entries {
+			b.calls[p] = e.Value.(*callsEntry).calls
+		}
+		cc.base = b
+	}
 	cc.gen, cc.ids, cc.haveIDs, cc.bytes = gen, nil, false, 0
 	cc.entries = map[int]*list.Element{}
 	cc.loading = map[int]*callsLoad{}

@@ -58,13 +58,14 @@
 // count is dropped, so a withdrawal leaves the very next page, and nothing
 // read under an older count is served. A page reads only what is not kept
 // (one CallsAt of the markers not asked for since), and pages asking at
-// once for what is not kept wait for one read. After a write to the cohort
-// the values are not read whole again where the store can say what
-// changed (Service.Changes, the stores' log of the profiles each write
-// touched): only the values of the profiles touched since the values kept
-// are read, from one snapshot, and laid over a copy of the rest. A
-// catalog change, a deleted profile, more than a thousand profiles
-// changed or values older than the log mean a whole read. The calls of people who do
+// once for what is not kept wait for one read. After a write, what was
+// kept is not read whole again where the store can say what changed
+// (Service.Changes, the stores' logs of the profiles each write touched):
+// only the values of the profiles touched since, or the calls of the
+// records written since at the markers a page asks for, are read, from
+// one snapshot, and laid over a copy of the rest. A catalog change, a
+// deleted profile, more than a thousand profiles (a hundred records)
+// changed, or what was kept being older than the logs, mean a whole read. The calls of people who do
 // not consent are kept as the store keeps them, and never enter a table:
 // a table's people are those of the values.
 package research

@@ -157,7 +157,7 @@ func (c *pageCohort) memStore() *memStore {
 type pageStore interface {
 	phenolink.MarkerCallReader
 	phenolink.PhenotypeStore
-	phenolink.CohortChangeReader
+	phenolink.ChangeReader
 	SaveUser(ctx context.Context, u phenolink.User, profiles []phenolink.Profile) error
 	SaveGenome(ctx context.Context, info phenolink.GenomeInfo, markers []phenolink.Marker, calls []phenolink.Call) (phenolink.GenomeInfo, error)
 }

@@ -54,7 +54,7 @@ func (s *Service) patchValues(ctx context.Context, latest *cohortValues) (*cohor
 // order, then phenotype id order, as CohortValuesOf gives them): a changed profile without one leaves, the others
 // keep their values. It copies what it changes; all is left as it was,
 // for the pages reading it.
-func (all *cohortValues) patched(ch phenolink.CohortChanges, got []changedValue) (*cohortValues, error) {
+func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*cohortValues, error) {
 	// The changed profiles that are in now, in order.
 	var in []string
 	for i, g := range got {
@@ -70,34 +70,7 @@ func (all *cohortValues) patched(ch phenolink.CohortChanges, got []changedValue)
 			in = append(in, g.profileID)
 		}
 	}
-	// Renumber: the kept profiles and those in merge into ids, and
-	// oldRow[r] is the new row of all.ids[r], or -1 where it goes.
-	ids := make([]string, 0, len(all.ids)+len(in))
-	oldRow := make([]int, len(all.ids))
-	inRow := make([]int, len(in))
-	i, j, c := 0, 0, 0
-	for i < len(all.ids) || j < len(in) {
-		if j < len(in) && (i == len(all.ids) || in[j] <= all.ids[i]) {
-			if i < len(all.ids) && all.ids[i] == in[j] {
-				oldRow[i] = -1
-				i++
-			}
-			inRow[j] = len(ids)
-			ids = append(ids, in[j])
-			j++
-			continue
-		}
-		for c < len(ch.Profiles) && ch.Profiles[c] < all.ids[i] {
-			c++
-		}
-		if c < len(ch.Profiles) && ch.Profiles[c] == all.ids[i] {
-			oldRow[i] = -1
-		} else {
-			oldRow[i] = len(ids)
-			ids = append(ids, all.ids[i])
-		}
-		i++
-	}
+	ids, oldRow, inRow := mergeIDs(all.ids, ch.Profiles, in)
 	// The new values by phenotype, in row order.
 	type rowValue struct {
 		row   int
@@ -133,4 +106,105 @@ func (all *cohortValues) patched(ch phenolink.CohortChanges, got []changedValue)
 		cohorts[k] = cohort{phenotype: old.phenotype, values: slices.Clip(values), rows: slices.Clip(rows)}
 	}
 	return newCohortValues(ch.Gen, ids, cohorts), nil
+}
+
+// mergeIDs returns the ids after a change: those of old (in order) not
+// changed, and in, the changed ones that are still there (in order, all
+// among changed), merged in order; and where each of old went (its row in
+// ids, or -1 where it left or is replaced by one of in) and each of in.
+func mergeIDs(old, changed, in []string) (ids []string, oldRow, inRow []int) {
+	ids = make([]string, 0, len(old)+len(in))
+	oldRow = make([]int, len(old))
+	inRow = make([]int, len(in))
+	i, j, c := 0, 0, 0
+	for i < len(old) || j < len(in) {
+		if j < len(in) && (i == len(old) || in[j] <= old[i]) {
+			if i < len(old) && old[i] == in[j] {
+				oldRow[i] = -1
+				i++
+			}
+			inRow[j] = len(ids)
+			ids = append(ids, in[j])
+			j++
+			continue
+		}
+		for c < len(changed) && changed[c] < old[i] {
+			c++
+		}
+		if c < len(changed) && changed[c] == old[i] {
+			oldRow[i] = -1
+		} else {
+			oldRow[i] = len(ids)
+			ids = append(ids, old[i])
+		}
+		i++
+	}
+	return ids, oldRow, inRow
+}
+
+// maxChangedRecords bounds the records whose calls a read takes again
+// instead of every record's: each costs a read of its pieces at the
+// markers asked for, where a whole read costs one range per piece.
+const maxChangedRecords = 100
+
+// callsBase is what the calls cache held under an older genome count:
+// markers' calls in its records, kept so that a page after a write can
+// read the calls of the records written since (Service.Changes) instead
+// of every record's.
+type callsBase struct {
+	gen   int64    // the calls are at least as new as this genome count
+	ids   []string // the records' profile ids, in order
+	calls map[int][]phenolink.Call
+}
+
+// patchCalls returns the calls at positions (all in base) of every
+// stored record: base's, with the records written or deleted since its
+// count read again, from one snapshot. It returns nil (and no error) when
+// the store cannot name the changes: its log does not reach back to the
+// base's count, a profile was deleted, or more than maxChangedRecords
+// records have changed.
+func (s *Service) patchCalls(ctx context.Context, positions []int, base *callsBase) (*callsRead, error) {
+	var in []string
+	var got [][]phenolink.Call
+	ch, err := s.Changes.GenomeChangesSince(ctx, base.gen, positions, maxChangedRecords, func(profileID string, calls []phenolink.Call) error {
+		if len(calls) != len(positions) {
+			return fmt.Errorf("%d calls of record %q for %d positions", len(calls), profileID, len(positions))
+		}
+		if n := len(in); n > 0 && profileID <= in[n-1] {
+			return fmt.Errorf("the changed records are not in profile id order (%q after %q)", profileID, in[n-1])
+		}
+		in = append(in, profileID)
+		got = append(got, slices.Clone(calls))
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: reading the changes to the records: %w", err)
+	}
+	if !ch.Complete {
+		return nil, nil
+	}
+	for _, id := range in {
+		if _, ok := slices.BinarySearch(ch.Profiles, id); !ok {
+			return nil, fmt.Errorf("research.Results: calls of record %q, which is not among those changed", id)
+		}
+	}
+	ids, oldRow, inRow := mergeIDs(base.ids, ch.Profiles, in)
+	r := &callsRead{ids: ids, calls: make(map[int][]phenolink.Call, len(positions))}
+	for j, p := range positions {
+		old := base.calls[p]
+		if len(old) != len(base.ids) {
+			return nil, fmt.Errorf("research.Results: %d calls kept at position %d for %d records", len(old), p, len(base.ids))
+		}
+		col := make([]phenolink.Call, len(ids))
+		for i, row := range oldRow {
+			if row >= 0 {
+				col[row] = old[i]
+			}
+		}
+		for x, row := range inRow {
+			col[row] = got[x][j]
+		}
+		r.calls[p] = col
+	}
+	return r, nil
 }

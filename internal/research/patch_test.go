@@ -40,7 +40,7 @@ func valuesOfState(catalog []phenolink.Phenotype, state cohortState, gen int64) 
 
 // changesOf returns the changes naming profiles, and their values in
 // state, as a store gives them.
-func changesOf(catalog []phenolink.Phenotype, state cohortState, gen int64, profiles []string) (phenolink.CohortChanges, []changedValue) {
+func changesOf(catalog []phenolink.Phenotype, state cohortState, gen int64, profiles []string) (phenolink.Changes, []changedValue) {
 	profiles = slices.Clone(profiles)
 	slices.Sort(profiles)
 	profiles = slices.Compact(profiles)
@@ -56,7 +56,7 @@ func changesOf(catalog []phenolink.Phenotype, state cohortState, gen int64, prof
 			got = append(got, changedValue{p, k, state[p][k]})
 		}
 	}
-	return phenolink.CohortChanges{Gen: gen, Complete: true, Profiles: profiles}, got
+	return phenolink.Changes{Gen: gen, Complete: true, Profiles: profiles}, got
 }
 
 // sameValues fails the test unless got and want hold the same values.
@@ -125,7 +125,7 @@ func TestPatchedEqualsWholeRead(t *testing.T) {
 func TestPatchedRefusesBadChanges(t *testing.T) {
 	catalog := []phenolink.Phenotype{{ID: "a"}, {ID: "b"}}
 	values := valuesOfState(catalog, cohortState{"p1": {0: 1}, "p2": {1: 2}}, 1)
-	changes := phenolink.CohortChanges{Gen: 2, Complete: true, Profiles: []string{"p1", "p3"}}
+	changes := phenolink.Changes{Gen: 2, Complete: true, Profiles: []string{"p1", "p3"}}
 	for _, tt := range []struct {
 		name string
 		got  []changedValue

@@ -32,7 +32,7 @@ type Service struct {
 	// profiles the write touched instead of every value again (see
 	// patchValues); without it every write to the cohort means reading
 	// it whole.
-	Changes phenolink.CohortChangeReader
+	Changes phenolink.ChangeReader
 
 	cache     pageCache
 	lastPage  atomic.Int64 // when Results last began, in Unix nanoseconds; 0 before

@@ -92,7 +92,7 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 	if err := db.SavePhenotypeValues(ctx, values); err != nil {
 		t.Fatal(err)
 	}
-	changes := &countedChanges{CohortChangeReader: db}
+	changes := &countedChanges{ChangeReader: db}
 	onDB := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs2", "rs404", "rs1"}
 	compare := func(stage string) {
@@ -157,6 +157,9 @@ func testResultsOnStore(t *testing.T, db resultsStore) {
 	if n := changes.complete.Load(); n == 0 {
 		t.Error("no page read the values' changes alone")
 	}
+	if n := changes.completeRecords.Load(); n == 0 {
+		t.Error("no page read the records' changes alone")
+	}
 }
 
 // TestPagesDuringWritesOnSQLite runs pages on one Service while consents
@@ -198,7 +201,7 @@ func testPagesDuringWrites(t *testing.T, db pageStore) {
 	if err := db.SavePhenotypeValues(ctx, values); err != nil {
 		t.Fatal(err)
 	}
-	changes := &countedChanges{CohortChangeReader: db}
+	changes := &countedChanges{ChangeReader: db}
 	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs1", "rs2"}
 	stop := make(chan struct{})
@@ -256,18 +259,29 @@ func testPagesDuringWrites(t *testing.T, db pageStore) {
 	if n := changes.complete.Load(); n == 0 {
 		t.Error("no page read the values' changes alone")
 	}
+	if n := changes.completeRecords.Load(); n == 0 {
+		t.Error("no page read the records' changes alone")
+	}
 }
 
 // countedChanges counts the reads of changes that could name them.
 type countedChanges struct {
-	phenolink.CohortChangeReader
-	complete atomic.Int64
+	phenolink.ChangeReader
+	complete, completeRecords atomic.Int64
 }
 
-func (c *countedChanges) CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(string, int, float64) error) (phenolink.CohortChanges, error) {
-	ch, err := c.CohortChangeReader.CohortChangesSince(ctx, gen, ids, max, fn)
+func (c *countedChanges) CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(string, int, float64) error) (phenolink.Changes, error) {
+	ch, err := c.ChangeReader.CohortChangesSince(ctx, gen, ids, max, fn)
 	if err == nil && ch.Complete {
 		c.complete.Add(1)
+	}
+	return ch, err
+}
+
+func (c *countedChanges) GenomeChangesSince(ctx context.Context, gen int64, positions []int, max int, fn func(string, []phenolink.Call) error) (phenolink.Changes, error) {
+	ch, err := c.ChangeReader.GenomeChangesSince(ctx, gen, positions, max, fn)
+	if err == nil && ch.Complete {
+		c.completeRecords.Add(1)
 	}
 	return ch, err
 }

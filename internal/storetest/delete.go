@@ -90,14 +90,20 @@ func testDeleteUser(t *testing.T, h Harness) {
 	// scan's job went with u1's other jobs.
 	wantCounts(t, h, s, map[string]int{"users": 1, "profiles": 1, "tokens": 1, "sessions": 2, "genomes": 1, "genome_chunks": 1, "jobs": 1,
 		"phenotype_values": 2, "consents": 1, "roles": 1, "scans": 1, "scan_results": 1, "audit_log": 1})
-	// The log of cohort changes names p3, whose values were saved, and
-	// neither profile of u1 any more. (Count counts the rows of what
+	// The logs of changes name p3, whose values and record were saved,
+	// and neither profile of u1 any more. (Count counts the rows of what
 	// follows FROM, here with a condition.)
 	if n := h.Count(t, s, "cohort_changes WHERE profile_id = 'p3'"); n == 0 {
 		t.Error("the log of cohort changes does not name p3, whose values were saved")
 	}
 	if n := h.Count(t, s, "cohort_changes WHERE profile_id IN ('p1', 'p2')"); n != 0 {
 		t.Errorf("the log of cohort changes names u1's profiles %d times after u1 was deleted, want none", n)
+	}
+	if n := h.Count(t, s, "genome_changes WHERE profile_id = 'p3'"); n == 0 {
+		t.Error("the log of record changes does not name p3, whose record was saved")
+	}
+	if n := h.Count(t, s, "genome_changes WHERE profile_id IN ('p1', 'p2')"); n != 0 {
+		t.Errorf("the log of record changes names u1's profiles %d times after u1 was deleted, want none", n)
 	}
 	if got, err := s.ConsentingProfiles(ctx); err != nil || !slices.Equal(got, []string{"p3"}) {
 		t.Errorf("ConsentingProfiles after deleting u1 = %v, %v; want [p3]", got, err)

@@ -23,7 +23,7 @@ type Store interface {
 	phenolink.PhenotypeStore
 	phenolink.ScanStore
 	phenolink.MarkerCallReader
-	phenolink.CohortChangeReader
+	phenolink.ChangeReader
 	Find(token string) ([]byte, bool, error)
 	Commit(token string, data []byte, expiry time.Time) error
 	Delete(token string) error
@@ -101,6 +101,7 @@ func Run(t *testing.T, h Harness) {
 		{"CallsAtLongRecords", testCallsAtLongRecords},
 		{"Generations", testGenerations},
 		{"CohortChanges", testCohortChanges},
+		{"GenomeChanges", testGenomeChanges},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -150,10 +151,10 @@ func personalTables() []string {
 
 // sharedTables lists the tables that belong to no one: the marker index,
 // the phenotype catalog, and the change counters of the results page with
-// their log of changes, which names profiles but none that has been
+// their logs of changes, which name profiles but none that has been
 // deleted (testDeleteUser checks it).
 func sharedTables() []string {
-	return []string{"marker_blocks", "phenotypes", "generations", "cohort_changes"}
+	return []string{"marker_blocks", "phenotypes", "generations", "cohort_changes", "genome_changes"}
 }
 
 // researchTables lists the researchers' records of what they ran and

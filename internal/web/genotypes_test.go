@@ -267,9 +267,9 @@ func TestDeleteGenotypes(t *testing.T) {
 }
 
 func TestDeleteEverythingLeavesNoRows(t *testing.T) {
-	// The log of cohort changes keeps no row naming a deleted profile
-	// (the store suite's DeleteUser checks it), only rows naming none.
-	shared := map[string]bool{"marker_blocks": true, "phenotypes": true, "generations": true, "cohort_changes": true}
+	// The logs of changes keep no row naming a deleted profile (the
+	// store suite's DeleteUser checks it), only rows naming none.
+	shared := map[string]bool{"marker_blocks": true, "phenotypes": true, "generations": true, "cohort_changes": true, "genome_changes": true}
 	genotypeStores(t, func(t *testing.T, db genotypeDB) {
 		app := newGenotypeApp(t, db.researchStore)
 		c, _ := app.signedInAs(t, "")

@@ -30,7 +30,7 @@ func addResearchRoutes(mux *http.ServeMux, d routeDeps, page, signedIn func(http
 	results := d.results
 	if results == nil {
 		// The database stores also log the cohort's changes.
-		changes, _ := d.phenotypes.(phenolink.CohortChangeReader)
+		changes, _ := d.phenotypes.(phenolink.ChangeReader)
 		results = &research.Service{Markers: d.markers, Phenotypes: d.phenotypes, Changes: changes, MinGroupSize: minGroupSize(d.settings)}
 	}
 	mux.Handle("GET /research/{$}", researcher(handleResearchHome(d.pages, results)))

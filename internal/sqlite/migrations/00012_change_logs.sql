@@ -1,45 +1,81 @@
--- A log of which profiles each move of the cohort change counter (migration
--- 00008) touched, so that the per-SNP results page, which keeps every
--- catalog phenotype's consenting values in memory, reads again only the
--- profiles a write touched instead of the whole cohort: after a survey edit,
--- a consent or a withdrawal, a handful of rows instead of 90,000 values.
--- (There is no 00010 here; the number matches the Postgres store's.)
+-- Logs of which profiles each move of the change counters (migration
+-- 00008) touched, so that the per-SNP results page, which keeps the
+-- cohort's values and the calls of the markers asked for in memory, reads
+-- again only what a write touched: after a survey edit, a consent or a
+-- withdrawal, one profile's values instead of 90,000; after an upload, one
+-- record's calls at the markers kept instead of every record's. (There is
+-- no 00010 here; the number matches the Postgres store's.)
 --
--- cohort_changes holds a row per count and profile touched: a value
--- written or deleted logs its profile, a consent given, renewed or
--- withdrawn logs every profile of its user, and a catalog entry logs NULL,
--- meaning every profile (a reader then reads the cohort whole). The
--- triggers that move the counter write the rows, in the writing
--- transaction; SQLite has one writer at a time, so the counts of the log
+-- cohort_changes holds a row per cohort count and profile touched: a
+-- value written or deleted logs its profile, a consent given, renewed or
+-- withdrawn every profile of its user, and a catalog entry NULL, meaning
+-- every profile (a reader then reads the cohort whole). genome_changes
+-- holds a row per genome count and profile whose record was written or
+-- deleted. The triggers that move the counters write the rows, in the
+-- writing transaction; SQLite has one writer at a time, so a log's counts
 -- are in commit order.
 --
--- A deleted profile leaves no trace here: its deletion deletes every row
--- naming it and logs NULL instead, and a value deleted after it (SQLite
--- fires the child tables' triggers for cascaded deletes) logs NULL too,
--- its profile being gone. So a reader that kept the profile's values reads
--- the cohort whole, and the log names no one who has left.
+-- A deleted profile leaves no trace in either log: its deletion deletes
+-- every row naming it and logs NULL in both instead, and a value or record
+-- deleted after it (SQLite fires the child tables' triggers for cascaded
+-- deletes) logs NULL, its profile being gone. A reader that kept anything
+-- of the profile then reads it whole, and the logs name no one who has
+-- left.
 --
--- generations.cohort_logged_from is the count after which the log is
--- complete: PruneCohortChanges deletes old rows and moves it up, and a
--- reader whose values are older reads the cohort whole.
+-- generations.cohort_logged_from and genomes_logged_from are the counts
+-- after which each log is complete: PruneChanges deletes old rows and
+-- moves them up, and a reader holding older data reads it whole.
 
 -- +goose Up
 ALTER TABLE generations ADD COLUMN cohort_logged_from INTEGER NOT NULL DEFAULT 0;
-UPDATE generations SET cohort_logged_from = cohort;
+ALTER TABLE generations ADD COLUMN genomes_logged_from INTEGER NOT NULL DEFAULT 0;
+UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genomes;
 
 CREATE TABLE cohort_changes (
-    cohort     INTEGER NOT NULL,
-    profile_id TEXT, -- NULL: the catalog changed
+    gen        INTEGER NOT NULL,
+    profile_id TEXT, -- NULL: every profile
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)) -- Unix seconds
 ) STRICT;
+CREATE TABLE genome_changes (
+    gen        INTEGER NOT NULL,
+    profile_id TEXT, -- NULL: every profile
+    logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))
+) STRICT;
 
-CREATE INDEX cohort_changes_cohort ON cohort_changes (cohort);
+CREATE INDEX cohort_changes_gen ON cohort_changes (gen);
+CREATE INDEX genome_changes_gen ON genome_changes (gen);
 
+DROP TRIGGER genomes_insert_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_insert_generation AFTER INSERT ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+    INSERT INTO genome_changes (gen, profile_id)
+        SELECT genomes, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations;
+END;
+-- +goose StatementEnd
+DROP TRIGGER genomes_update_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_update_generation AFTER UPDATE ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+    INSERT INTO genome_changes (gen, profile_id)
+        SELECT genomes, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+    INSERT INTO genome_changes (gen, profile_id)
+        SELECT genomes, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations WHERE NEW.profile_id <> OLD.profile_id;
+END;
+-- +goose StatementEnd
+DROP TRIGGER genomes_delete_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_delete_generation AFTER DELETE ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+    INSERT INTO genome_changes (gen, profile_id)
+        SELECT genomes, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+END;
+-- +goose StatementEnd
 DROP TRIGGER phenotype_values_insert_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotype_values_insert_generation AFTER INSERT ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT cohort, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations;
 END;
 -- +goose StatementEnd
@@ -47,9 +83,9 @@ DROP TRIGGER phenotype_values_update_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotype_values_update_generation AFTER UPDATE ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT cohort, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT cohort, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations WHERE NEW.profile_id <> OLD.profile_id;
 END;
 -- +goose StatementEnd
@@ -57,7 +93,7 @@ DROP TRIGGER phenotype_values_delete_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotype_values_delete_generation AFTER DELETE ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT cohort, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
 END;
 -- +goose StatementEnd
@@ -65,7 +101,7 @@ DROP TRIGGER consents_insert_generation;
 -- +goose StatementBegin
 CREATE TRIGGER consents_insert_generation AFTER INSERT ON consents BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT g.cohort, p.id FROM generations g, profiles p WHERE p.user_id = NEW.user_id;
 END;
 -- +goose StatementEnd
@@ -73,9 +109,9 @@ DROP TRIGGER consents_update_generation;
 -- +goose StatementBegin
 CREATE TRIGGER consents_update_generation AFTER UPDATE ON consents BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT g.cohort, p.id FROM generations g, profiles p WHERE p.user_id = OLD.user_id;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT g.cohort, p.id FROM generations g, profiles p WHERE p.user_id = NEW.user_id AND NEW.user_id <> OLD.user_id;
 END;
 -- +goose StatementEnd
@@ -83,7 +119,7 @@ DROP TRIGGER consents_delete_generation;
 -- +goose StatementBegin
 CREATE TRIGGER consents_delete_generation AFTER DELETE ON consents BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id)
+    INSERT INTO cohort_changes (gen, profile_id)
         SELECT g.cohort, p.id FROM generations g, profiles p WHERE p.user_id = OLD.user_id;
 END;
 -- +goose StatementEnd
@@ -91,34 +127,53 @@ DROP TRIGGER phenotypes_insert_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotypes_insert_generation AFTER INSERT ON phenotypes BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id) SELECT cohort, NULL FROM generations;
+    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotypes_update_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotypes_update_generation AFTER UPDATE ON phenotypes BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id) SELECT cohort, NULL FROM generations;
+    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotypes_delete_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotypes_delete_generation AFTER DELETE ON phenotypes BEGIN
     UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (cohort, profile_id) SELECT cohort, NULL FROM generations;
+    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
 END;
 -- +goose StatementEnd
-
 -- +goose StatementBegin
-CREATE TRIGGER profiles_delete_cohort_change AFTER DELETE ON profiles BEGIN
-    UPDATE generations SET cohort = cohort + 1;
+CREATE TRIGGER profiles_delete_changes_forgotten AFTER DELETE ON profiles BEGIN
+    UPDATE generations SET cohort = cohort + 1, genomes = genomes + 1;
     DELETE FROM cohort_changes WHERE profile_id = OLD.id;
-    INSERT INTO cohort_changes (cohort, profile_id) SELECT cohort, NULL FROM generations;
+    DELETE FROM genome_changes WHERE profile_id = OLD.id;
+    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
+    INSERT INTO genome_changes (gen, profile_id) SELECT genomes, NULL FROM generations;
 END;
 -- +goose StatementEnd
 
 -- +goose Down
-DROP TRIGGER profiles_delete_cohort_change;
+DROP TRIGGER profiles_delete_changes_forgotten;
+DROP TRIGGER genomes_insert_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_insert_generation AFTER INSERT ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+END;
+-- +goose StatementEnd
+DROP TRIGGER genomes_update_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_update_generation AFTER UPDATE ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+END;
+-- +goose StatementEnd
+DROP TRIGGER genomes_delete_generation;
+-- +goose StatementBegin
+CREATE TRIGGER genomes_delete_generation AFTER DELETE ON genomes BEGIN
+    UPDATE generations SET genomes = genomes + 1;
+END;
+-- +goose StatementEnd
 DROP TRIGGER phenotype_values_insert_generation;
 -- +goose StatementBegin
 CREATE TRIGGER phenotype_values_insert_generation AFTER INSERT ON phenotype_values BEGIN
@@ -173,5 +228,7 @@ CREATE TRIGGER phenotypes_delete_generation AFTER DELETE ON phenotypes BEGIN
     UPDATE generations SET cohort = cohort + 1;
 END;
 -- +goose StatementEnd
+DROP TABLE genome_changes;
 DROP TABLE cohort_changes;
+ALTER TABLE generations DROP COLUMN genomes_logged_from;
 ALTER TABLE generations DROP COLUMN cohort_logged_from;

@@ -36,7 +36,7 @@ func (r cohortRead) set(profileID string, k int, v float64) {
 
 // cohortChanges returns CohortChangesSince(gen) and r with its changes
 // applied: every changed profile's values replaced by those read.
-func cohortChanges(t *testing.T, s Store, r cohortRead, gen int64, ids []string, max int) (phenolink.CohortChanges, cohortRead) {
+func cohortChanges(t *testing.T, s Store, r cohortRead, gen int64, ids []string, max int) (phenolink.Changes, cohortRead) {
 	t.Helper()
 	fresh := cohortRead{}
 	var order []string
@@ -174,7 +174,7 @@ func testCohortChanges(t *testing.T, h Harness) {
 	// Pruning forgets what came before: changes from an older count are
 	// not complete, from the newest count they are.
 	at = generations(t, s).Cohort
-	if err := s.PruneCohortChanges(ctx, time.Now().Add(time.Minute)); err != nil {
+	if err := s.PruneChanges(ctx, time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)
 	}
 	if ch, _ := cohortChanges(t, s, base, at-1, ids, 100); ch.Complete {
@@ -190,7 +190,7 @@ func testCohortChanges(t *testing.T, h Harness) {
 	if err := s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p2", "height_mm", 1660)}); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PruneCohortChanges(ctx, time.Now().Add(-time.Hour)); err != nil {
+	if err := s.PruneChanges(ctx, time.Now().Add(-time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if ch, _ := cohortChanges(t, s, base, at, ids, 100); !ch.Complete || !slices.Equal(ch.Profiles, []string{"p2"}) {
@@ -200,4 +200,151 @@ func testCohortChanges(t *testing.T, h Harness) {
 
 func equalReads(a, b cohortRead) bool {
 	return maps.EqualFunc(a, b, func(x, y map[int]float64) bool { return maps.Equal(x, y) })
+}
+
+// recordsRead is a calls read as a map: each record's calls at the
+// positions asked for.
+type recordsRead map[string][]phenolink.Call
+
+// readRecords returns what CallsAt gives for positions.
+func readRecords(t *testing.T, s Store, positions []int) recordsRead {
+	t.Helper()
+	got := recordsRead{}
+	err := s.CallsAt(t.Context(), positions, func(profileID string, calls []phenolink.Call) error {
+		got[profileID] = slices.Clone(calls)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("CallsAt: %v", err)
+	}
+	return got
+}
+
+// genomeChanges returns GenomeChangesSince(gen) and r with its changes
+// applied: every changed profile's calls replaced by those read, or gone.
+func genomeChanges(t *testing.T, s Store, r recordsRead, gen int64, positions []int, max int) (phenolink.Changes, recordsRead) {
+	t.Helper()
+	fresh := recordsRead{}
+	var order []string
+	ch, err := s.GenomeChangesSince(t.Context(), gen, positions, max, func(profileID string, calls []phenolink.Call) error {
+		if len(calls) != len(positions) {
+			t.Errorf("GenomeChangesSince(%d) gave %d calls of %q for %d positions", gen, len(calls), profileID, len(positions))
+		}
+		fresh[profileID] = slices.Clone(calls)
+		order = append(order, profileID)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("GenomeChangesSince(%d): %v", gen, err)
+	}
+	if !slices.IsSorted(order) || !slices.IsSorted(ch.Profiles) {
+		t.Errorf("GenomeChangesSince(%d): calls of %q and profiles %q, want both in order", gen, order, ch.Profiles)
+	}
+	if !ch.Complete {
+		if len(ch.Profiles) > 0 || len(order) > 0 {
+			t.Errorf("GenomeChangesSince(%d) is not complete but names %q and gave calls of %q", gen, ch.Profiles, order)
+		}
+		return ch, nil
+	}
+	patched := maps.Clone(r)
+	for _, p := range ch.Profiles {
+		delete(patched, p)
+	}
+	for p, calls := range fresh {
+		if !slices.Contains(ch.Profiles, p) {
+			t.Errorf("GenomeChangesSince(%d) gave calls of %q, which it does not name as changed", gen, p)
+		}
+		patched[p] = calls
+	}
+	return ch, patched
+}
+
+// testGenomeChanges checks that every write to the stored records is
+// logged with its profile, so that calls read before, patched with the
+// changes since, equal a fresh CallsAt, positions past a record's end and
+// in a piece no record has included: a record stored, re-imported and
+// deleted. A deleted profile is logged as a change of everyone; more
+// changed records than asked for, and a pruned log, make the changes
+// incomplete; a position CallsAt refuses is refused.
+func testGenomeChanges(t *testing.T, h Harness) {
+	ctx := t.Context()
+	s := migrated(t, h)
+	withGenomeUsers(t, s)
+	first := parseImport(t, "rs1 1 100 AG", "rs2 1 200 CC", "rs3 1 300 TT")
+	other := parseImport(t, "rs1 1 100 GG", "rs2 1 200 CT")
+	save(t, s, "p1", first)
+	positions := []int{2, 0, 1, 9000}
+	base := readRecords(t, s, positions)
+	at := generations(t, s).Genomes
+	steps := []struct {
+		name    string
+		write   func() error
+		touched []string
+		whole   bool
+	}{
+		{"a record stored", func() error { _, err := s.SaveGenome(ctx, fileInfo("p2"), other.markers, other.calls); return err }, []string{"p2"}, false},
+		{"a record re-imported", func() error { _, err := s.SaveGenome(ctx, fileInfo("p1"), other.markers, other.calls); return err }, []string{"p1"}, false},
+		{"a value, not a record", func() error {
+			consent(t, s, "u2")
+			return s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p3", "sex", 1)})
+		}, nil, false},
+		{"a record deleted", func() error { return s.DeleteGenome(ctx, "p2") }, []string{"p2"}, false},
+		{"two records", func() error {
+			if _, err := s.SaveGenome(ctx, fileInfo("p2"), first.markers, first.calls); err != nil {
+				return err
+			}
+			_, err := s.SaveGenome(ctx, fileInfo("p3"), first.markers, first.calls)
+			return err
+		}, []string{"p2", "p3"}, false},
+		{"profile dropped", func() error { return s.SaveUser(ctx, user("u1"), []phenolink.Profile{profile("p2", "u1")}) }, nil, true},
+		{"a record after", func() error { _, err := s.SaveGenome(ctx, fileInfo("p3"), other.markers, other.calls); return err }, []string{"p3"}, false},
+	}
+	for _, step := range steps {
+		if err := step.write(); err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		now := generations(t, s).Genomes
+		ch, patched := genomeChanges(t, s, base, at, positions, 100)
+		if step.whole {
+			if ch.Complete || ch.Gen != now {
+				t.Fatalf("%s: changes since %d complete %v at %d; want not complete at %d", step.name, at, ch.Complete, ch.Gen, now)
+			}
+			base, at = readRecords(t, s, positions), now
+			continue
+		}
+		if !ch.Complete || ch.Gen != now {
+			t.Fatalf("%s: changes since %d complete %v at %d; want complete at %d", step.name, at, ch.Complete, ch.Gen, now)
+		}
+		if !slices.Equal(ch.Profiles, step.touched) && !(len(step.touched) == 0 && len(ch.Profiles) == 0) {
+			t.Errorf("%s: changes since %d name %q, want %q", step.name, at, ch.Profiles, step.touched)
+		}
+		if want := readRecords(t, s, positions); !maps.EqualFunc(patched, want, slices.Equal) {
+			t.Errorf("%s: the calls patched with the changes are %v, a fresh read %v", step.name, patched, want)
+		}
+		base, at = patched, now
+	}
+
+	// More changed records than asked for; a position CallsAt refuses.
+	save(t, s, "p2", other)
+	save(t, s, "p3", first)
+	if ch, _ := genomeChanges(t, s, base, at, positions, 1); ch.Complete {
+		t.Errorf("two records changed, changes with at most one are %+v; want not complete", ch)
+	}
+	_, err := s.GenomeChangesSince(ctx, at, []int{0, -1}, 100, func(string, []phenolink.Call) error { return nil })
+	wantCode(t, err, phenolink.EINVALID)
+
+	// Pruning forgets what came before.
+	at = generations(t, s).Genomes
+	if err := s.PruneChanges(ctx, time.Now().Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if ch, _ := genomeChanges(t, s, base, at-1, positions, 100); ch.Complete {
+		t.Errorf("after pruning, changes since %d are %+v; want not complete", at-1, ch)
+	}
+	if ch, _ := genomeChanges(t, s, base, at, positions, 100); !ch.Complete || len(ch.Profiles) != 0 {
+		t.Errorf("after pruning, changes since the newest count %d are %+v; want complete, none", at, ch)
+	}
+	if n := h.Count(t, s, "genome_changes"); n != 0 {
+		t.Errorf("%d record changes logged after pruning everything, want none", n)
+	}
 }

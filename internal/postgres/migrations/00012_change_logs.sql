@@ -1,0 +1,180 @@
+-- Logs of which profiles each move of the change counters (migration
+-- 00008) touched, so that the per-SNP results page, which keeps the
+-- cohort's values and the calls of the markers asked for in memory, reads
+-- again only what a write touched: after a survey edit, a consent or a
+-- withdrawal, one profile's values instead of 90,000; after an upload, one
+-- record's calls at the markers kept instead of every record's.
+--
+-- cohort_changes holds a row per cohort count and profile touched: a
+-- value written or deleted logs its profile, a consent given, renewed or
+-- withdrawn every profile of its user, and a catalog entry NULL, meaning
+-- every profile (a reader then reads the cohort whole). genome_changes
+-- holds a row per genome count and profile whose record was written or
+-- deleted. The rows are written by the deferred triggers that move the
+-- counters, in the writing transaction at its commit, while it holds the
+-- counters' row: so a log's counts are in commit order, and a reader that
+-- sees a count sees every row logged up to it.
+--
+-- A deleted profile leaves no trace in either log: its deletion deletes
+-- every row naming it and logs NULL in both instead, and a value or record
+-- deleted with it logs NULL, its profile being gone by the commit. A
+-- reader that kept anything of the profile then reads it whole, and the
+-- logs name no one who has left.
+--
+-- generations.cohort_logged_from and genomes_logged_from are the counts
+-- after which each log is complete: PruneChanges deletes old rows and
+-- moves them up, and a reader holding older data reads it whole.
+
+-- +goose Up
+ALTER TABLE generations
+    ADD COLUMN cohort_logged_from bigint NOT NULL DEFAULT 0,
+    ADD COLUMN genomes_logged_from bigint NOT NULL DEFAULT 0;
+UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genomes;
+
+CREATE TABLE cohort_changes (
+    gen        bigint NOT NULL,
+    profile_id text, -- NULL: every profile
+    logged_at  timestamptz NOT NULL DEFAULT now()
+);
+CREATE TABLE genome_changes (
+    gen        bigint NOT NULL,
+    profile_id text, -- NULL: every profile
+    logged_at  timestamptz NOT NULL DEFAULT now()
+);
+
+-- One row per count and profile, however many rows of it a transaction
+-- writes; NULLs are distinct, and the triggers log one a count.
+CREATE UNIQUE INDEX cohort_changes_key ON cohort_changes (gen, profile_id COLLATE "C");
+CREATE UNIQUE INDEX genome_changes_key ON genome_changes (gen, profile_id COLLATE "C");
+
+-- +goose StatementBegin
+-- next_generation moves the counter ('cohort' or 'genomes') once a
+-- transaction, at the first of its rows, and returns the transaction's
+-- count.
+CREATE FUNCTION next_generation(counter text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+    setting text := 'phenolink.' || counter || '_generation';
+    gen     bigint := nullif(current_setting(setting, true), '')::bigint;
+BEGIN
+    IF gen IS NULL THEN
+        IF counter = 'genomes' THEN
+            UPDATE generations SET genomes = genomes + 1 RETURNING genomes INTO gen;
+        ELSE
+            UPDATE generations SET cohort = cohort + 1 RETURNING cohort INTO gen;
+        END IF;
+        PERFORM set_config(setting, gen::text, true);
+    END IF;
+    RETURN gen;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION log_cohort_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n        bigint := next_generation('cohort');
+    pid      text;
+    everyone boolean := TG_TABLE_NAME = 'phenotypes';
+BEGIN
+    IF TG_TABLE_NAME = 'phenotype_values' THEN
+        FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
+            CONTINUE WHEN pid IS NULL;
+            IF EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
+                INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
+            ELSE
+                everyone := true; -- the profile is gone by the commit
+            END IF;
+        END LOOP;
+    ELSIF TG_TABLE_NAME = 'consents' THEN
+        INSERT INTO cohort_changes (gen, profile_id)
+        SELECT n, p.id FROM profiles p
+        WHERE p.user_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END
+           OR (TG_OP = 'UPDATE' AND p.user_id = OLD.user_id)
+        ON CONFLICT DO NOTHING;
+    END IF;
+    IF everyone AND NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
+        INSERT INTO cohort_changes (gen, profile_id) VALUES (n, NULL);
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION log_genome_change() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n        bigint := next_generation('genomes');
+    pid      text;
+    everyone boolean := false;
+BEGIN
+    FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
+        CONTINUE WHEN pid IS NULL;
+        IF EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
+            INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
+        ELSE
+            everyone := true; -- the profile is gone by the commit
+        END IF;
+    END LOOP;
+    IF everyone AND NOT EXISTS (SELECT 1 FROM genome_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
+        INSERT INTO genome_changes (gen, profile_id) VALUES (n, NULL);
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
+CREATE FUNCTION forget_profile_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    cohort  bigint := next_generation('cohort');
+    genomes bigint := next_generation('genomes');
+BEGIN
+    DELETE FROM cohort_changes WHERE profile_id = OLD.id;
+    DELETE FROM genome_changes WHERE profile_id = OLD.id;
+    IF NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = cohort AND c.profile_id IS NULL) THEN
+        INSERT INTO cohort_changes (gen, profile_id) VALUES (cohort, NULL);
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM genome_changes c WHERE c.gen = genomes AND c.profile_id IS NULL) THEN
+        INSERT INTO genome_changes (gen, profile_id) VALUES (genomes, NULL);
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
+
+DROP TRIGGER genomes_generation ON genomes;
+DROP TRIGGER phenotype_values_generation ON phenotype_values;
+DROP TRIGGER consents_generation ON consents;
+DROP TRIGGER phenotypes_generation ON phenotypes;
+CREATE CONSTRAINT TRIGGER genomes_generation AFTER INSERT OR UPDATE OR DELETE ON genomes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_genome_change();
+CREATE CONSTRAINT TRIGGER phenotype_values_generation AFTER INSERT OR UPDATE OR DELETE ON phenotype_values
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
+CREATE CONSTRAINT TRIGGER consents_generation AFTER INSERT OR UPDATE OR DELETE ON consents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
+CREATE CONSTRAINT TRIGGER phenotypes_generation AFTER INSERT OR UPDATE OR DELETE ON phenotypes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
+CREATE CONSTRAINT TRIGGER profiles_changes_forgotten AFTER DELETE ON profiles
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION forget_profile_changes();
+
+-- +goose Down
+DROP TRIGGER profiles_changes_forgotten ON profiles;
+DROP TRIGGER phenotypes_generation ON phenotypes;
+DROP TRIGGER consents_generation ON consents;
+DROP TRIGGER phenotype_values_generation ON phenotype_values;
+DROP TRIGGER genomes_generation ON genomes;
+CREATE CONSTRAINT TRIGGER genomes_generation AFTER INSERT OR UPDATE OR DELETE ON genomes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('genomes');
+CREATE CONSTRAINT TRIGGER phenotype_values_generation AFTER INSERT OR UPDATE OR DELETE ON phenotype_values
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
+CREATE CONSTRAINT TRIGGER consents_generation AFTER INSERT OR UPDATE OR DELETE ON consents
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
+CREATE CONSTRAINT TRIGGER phenotypes_generation AFTER INSERT OR UPDATE OR DELETE ON phenotypes
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
+DROP FUNCTION forget_profile_changes();
+DROP FUNCTION log_genome_change();
+DROP FUNCTION log_cohort_change();
+DROP FUNCTION next_generation(text);
+DROP TABLE genome_changes;
+DROP TABLE cohort_changes;
+ALTER TABLE generations DROP COLUMN genomes_logged_from, DROP COLUMN cohort_logged_from;

@@ -1,0 +1,308 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"phenolink/internal/phenolink"
+)
+
+// CohortChangesSince reads which profiles' values or consent changed after
+// the cohort count gen, from the log that migration 00012's triggers
+// write, and the current consenting values of the phenotypes ids held by
+// those profiles, all from one read transaction; see
+// phenolink.ChangeReader.
+func (db *DB) CohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(profileID string, phenotype int, value float64) error) (phenolink.Changes, error) {
+	ch, err := db.cohortChangesSince(ctx, gen, ids, max, fn)
+	if err != nil {
+		return phenolink.Changes{}, fmt.Errorf("sqlite.CohortChangesSince(%d, %d phenotypes): %w", gen, len(ids), err)
+	}
+	return ch, nil
+}
+
+func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, max int, fn func(profileID string, phenotype int, value float64) error) (phenolink.Changes, error) {
+	if err := phenolink.CheckCohortPhenotypeIDs(ids); err != nil {
+		return phenolink.Changes{}, err
+	}
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return phenolink.Changes{}, err
+	}
+	defer rollback(tx)
+	var ch phenolink.Changes
+	var from int64
+	if err := queryRow(ctx, tx, `SELECT cohort, cohort_logged_from FROM generations`).Scan(&ch.Gen, &from); err != nil {
+		return phenolink.Changes{}, err
+	}
+	if gen < from {
+		return ch, nil
+	}
+	if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
+		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	if err := checkCatalog(ctx, tx, ids); err != nil {
+		return phenolink.Changes{}, err
+	}
+	if len(ids) > 0 && len(ch.Profiles) > 0 {
+		if err := changedValues(ctx, tx, ids, ch.Profiles, fn); err != nil {
+			return phenolink.Changes{}, err
+		}
+	}
+	return ch, nil
+}
+
+// changedProfiles reads the profiles that log (cohort_changes or
+// genome_changes) names after the count gen, in byte order; complete is
+// false when it also holds NULL, a change of every profile, or more than
+// max profiles. It reads at most max+1 of them, NULL first if logged, so
+// that a long log is not read to its end to find it too long.
+func changedProfiles(ctx context.Context, q querier, log string, gen int64, max int) (complete bool, profiles []string, err error) {
+	rows, err := query(ctx, q, `SELECT DISTINCT profile_id FROM `+log+` WHERE gen > ? ORDER BY profile_id LIMIT ?`, gen, int64(max)+1)
+	if err != nil {
+		return false, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var p sql.NullString
+		if err := rows.Scan(&p); err != nil {
+			return false, nil, err
+		}
+		if !p.Valid || len(profiles) == max {
+			return false, nil, nil
+		}
+		profiles = append(profiles, p.String)
+	}
+	if err := rows.Err(); err != nil {
+		return false, nil, err
+	}
+	return true, profiles, nil
+}
+
+// placeholders returns n numbered placeholders from ?first on, joined by
+// sep, each wrapped in open and close: placeholders(2, 1, "(", ")", ", ")
+// is "(?1), (?2)".
+func placeholders(n, first int, open, close, sep string) string {
+	var b strings.Builder
+	for k := range n {
+		if k > 0 {
+			b.WriteString(sep)
+		}
+		fmt.Fprintf(&b, "%s?%d%s", open, first+k, close)
+	}
+	return b.String()
+}
+
+// checkCatalog returns ENOTFOUND naming the first of ids not in the
+// catalog.
+func checkCatalog(ctx context.Context, q querier, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := make([]any, len(ids))
+	for k, id := range ids {
+		args[k] = id
+	}
+	var missing string
+	err := queryRow(ctx, q, `
+		WITH w(k, id) AS (VALUES `+placeholders(len(ids), 1, "(0, ", ")", ", ")+`)
+		SELECT w.id FROM w WHERE w.id NOT IN (SELECT id FROM phenotypes) LIMIT 1`, args...).Scan(&missing)
+	switch {
+	case err == nil:
+		return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
+	case errors.Is(err, sql.ErrNoRows):
+		return nil
+	default:
+		return err
+	}
+}
+
+// changedValues calls fn, as CohortValuesOf does, for every value of the
+// phenotypes ids held by one of the profiles whose user consents.
+func changedValues(ctx context.Context, q querier, ids, profiles []string, fn func(profileID string, phenotype int, value float64) error) error {
+	args := make([]any, 0, len(ids)+len(profiles))
+	var w strings.Builder
+	for k, id := range ids {
+		if k > 0 {
+			w.WriteString(", ")
+		}
+		fmt.Fprintf(&w, "(%d, ?%d)", k, k+1)
+		args = append(args, id)
+	}
+	for _, p := range profiles {
+		args = append(args, p)
+	}
+	rows, err := query(ctx, q, `
+		WITH w(k, id) AS (VALUES `+w.String()+`)
+		SELECT v.profile_id, w.k, v.value
+		FROM phenotype_values v
+		JOIN w ON w.id = v.phenotype_id
+		JOIN profiles p ON p.id = v.profile_id
+		JOIN consents c ON c.user_id = p.user_id
+		WHERE v.profile_id IN (`+placeholders(len(profiles), len(ids)+1, "", "", ", ")+`)
+		ORDER BY v.profile_id, v.phenotype_id`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var (
+		profileID string
+		k         int
+		value     float64
+	)
+	for rows.Next() {
+		if err := rows.Scan(&profileID, &k, &value); err != nil {
+			return err
+		}
+		if err := fn(profileID, k, value); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// GenomeChangesSince reads which profiles' records were written or
+// deleted after the genome count gen, from the log migration 00012's
+// triggers write, and the calls at positions of those that have a record
+// now, read from their pieces (genome_chunks), all from one read
+// transaction; see phenolink.ChangeReader.
+func (db *DB) GenomeChangesSince(ctx context.Context, gen int64, positions []int, max int, fn func(profileID string, calls []phenolink.Call) error) (phenolink.Changes, error) {
+	ch, err := db.genomeChangesSince(ctx, gen, positions, max, fn)
+	if err != nil {
+		return phenolink.Changes{}, fmt.Errorf("sqlite.GenomeChangesSince(%d, %d positions): %w", gen, len(positions), err)
+	}
+	return ch, nil
+}
+
+func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int, max int, fn func(profileID string, calls []phenolink.Call) error) (phenolink.Changes, error) {
+	if err := checkPositions(positions); err != nil {
+		return phenolink.Changes{}, err
+	}
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return phenolink.Changes{}, err
+	}
+	defer rollback(tx)
+	var ch phenolink.Changes
+	var from int64
+	if err := queryRow(ctx, tx, `SELECT genomes, genomes_logged_from FROM generations`).Scan(&ch.Gen, &from); err != nil {
+		return phenolink.Changes{}, err
+	}
+	if gen < from {
+		return ch, nil
+	}
+	if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
+		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	ids, calls, err := recordCallsOf(ctx, tx, ch.Profiles, positions)
+	if err != nil {
+		return phenolink.Changes{}, err
+	}
+	if err := rollback(tx); err != nil {
+		return phenolink.Changes{}, err
+	}
+	k := len(positions)
+	for i, id := range ids {
+		if err := fn(id, calls[i*k:(i+1)*k:(i+1)*k]); err != nil {
+			return phenolink.Changes{}, err
+		}
+	}
+	return ch, nil
+}
+
+// recordCallsOf returns which of profiles (in order) have a stored record
+// and, for ids[i], its calls at positions in calls[i*len(positions):]
+// (NotOnChip past its end), read from the records' pieces: a query for
+// each piece the positions fall in, a row for each record with it.
+func recordCallsOf(ctx context.Context, q querier, profiles []string, positions []int) (ids []string, calls []phenolink.Call, err error) {
+	if len(profiles) == 0 {
+		return nil, nil, nil
+	}
+	args := make([]any, len(profiles)+1)
+	for i, p := range profiles {
+		args[i+1] = p
+	}
+	in := placeholders(len(profiles), 2, "", "", ", ")
+	rows, err := query(ctx, q, `SELECT profile_id FROM genomes WHERE profile_id IN (`+placeholders(len(profiles), 1, "", "", ", ")+`) ORDER BY profile_id`, args[1:]...)
+	if err != nil {
+		return nil, nil, err
+	}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	k := len(positions)
+	calls = make([]phenolink.Call, len(ids)*k) // NotOnChip
+	row := make(map[string]int, len(ids))
+	for i, id := range ids {
+		row[id] = i
+	}
+	byChunk := map[int][]int{} // the positions' places, by piece
+	for j, p := range positions {
+		byChunk[p/chunkSize] = append(byChunk[p/chunkSize], j)
+	}
+	for chunk, places := range byChunk {
+		args[0] = chunk
+		rows, err := query(ctx, q, `SELECT profile_id, calls FROM genome_chunks WHERE chunk = ?1 AND profile_id IN (`+in+`)`, args...)
+		if err != nil {
+			return nil, nil, err
+		}
+		for rows.Next() {
+			var id string
+			var piece []byte
+			if err := rows.Scan(&id, &piece); err != nil {
+				rows.Close()
+				return nil, nil, err
+			}
+			i, ok := row[id]
+			if !ok {
+				rows.Close()
+				return nil, nil, fmt.Errorf("piece %d of %q, which has no record", chunk, id)
+			}
+			for _, j := range places {
+				if o := positions[j] % chunkSize; o < len(piece) {
+					calls[i*k+j] = phenolink.Call(piece[o])
+				}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ids, calls, nil
+}
+
+// PruneChanges deletes each log of changes up to the newest count logged
+// before the time given, and records that the log now starts there; see
+// phenolink.ChangeReader.
+func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
+	err := db.inTx(ctx, func(tx *sql.Tx) error {
+		for _, l := range []struct{ log, from string }{{"cohort_changes", "cohort_logged_from"}, {"genome_changes", "genomes_logged_from"}} {
+			if _, err := exec(ctx, tx, `
+				UPDATE generations SET `+l.from+` = max(`+l.from+`,
+					coalesce((SELECT max(gen) FROM `+l.log+` WHERE logged_at < ?), 0))`, before.Unix()); err != nil {
+				return err
+			}
+			if _, err := exec(ctx, tx, `DELETE FROM `+l.log+` WHERE gen <= (SELECT `+l.from+` FROM generations)`); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite.PruneChanges: %w", err)
+	}
+	return nil
+}
