@@ -13,25 +13,28 @@ const RefreshActiveFor = 10 * time.Minute
 
 // Refresh keeps the values that pages read current while researchers use
 // the pages, so that a page after a write to the cohort need not read
-// them itself. Every interval, if a page was served in the last
-// RefreshActiveFor, it reads the change counters and, when the cohort's
-// has moved past the values kept (or none are kept), reads every catalog
-// phenotype's values, as the next page would have; Expect counts as a
-// page. This only moves the read out of a page's way: a page that comes before it still reads for itself, and
-// what a page may show is decided by the counters it reads, as before. It
-// returns when ctx is done; a failed read is given to report and tried
-// again at the next tick.
+// them itself. At once and every interval, if a page was served in the
+// last RefreshActiveFor, it reads the change counters and, when the
+// cohort's has moved past the values kept (or none are kept), reads every
+// catalog phenotype's values as the next page would have (only the
+// changes, where the store can name them); Expect counts as a page. This
+// only moves the read out of a page's way: a page that comes before it
+// still reads for itself, and what a page may show is decided by the
+// counters it reads, as before. It returns when ctx is done; a failed
+// read is given to report and tried again at the next tick.
 func (s *Service) Refresh(ctx context.Context, interval time.Duration, report func(error)) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	// The first tick comes at once: a process that expects pages from
+	// its start reads the values before the first page, not a second in.
 	for {
+		if err := s.refresh(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			report(err)
+		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-		}
-		if err := s.refresh(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			report(err)
 		}
 	}
 }
