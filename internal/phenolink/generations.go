@@ -35,14 +35,19 @@ type Changes struct {
 	Gen int64
 	// Complete is false when the store cannot name the changed profiles:
 	// its log no longer reaches back to the count asked for, a change
-	// touched every profile (the catalog changed, or a profile was
-	// deleted, which the logs do not name), or more profiles changed than
-	// asked for at most. Profiles is then empty and the reader must read
-	// whole.
+	// touched every profile (the catalog changed), or more profiles
+	// changed than asked for at most. Profiles and Present are then empty
+	// and the reader must read whole.
 	Complete bool
 	// Profiles are the profiles whose part changed after the count asked
 	// for, in byte order.
 	Profiles []string
+	// Present, when not nil, is every profile still counted (those whose
+	// user consents, for a cohort read; those with a stored record, for
+	// calls), in byte order: profiles were deleted since, and the logs do
+	// not name them, so a reader drops every profile it holds that is not
+	// here.
+	Present []string
 }
 
 // ChangeReader reads what changed in a cohort read or in the stored

@@ -36,8 +36,14 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 		if err != nil || gen < from {
 			return err
 		}
-		if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
+		var left bool
+		if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
 			return err
+		}
+		if left {
+			if ch.Present, err = consentingProfiles(ctx, tx); err != nil {
+				return err
+			}
 		}
 		if err := checkCatalog(ctx, tx, ids); err != nil {
 			return err
@@ -99,26 +105,33 @@ func changedValues(ctx context.Context, tx pgx.Tx, ids, profiles []string, fn fu
 }
 
 // changedProfiles reads the profiles that log (cohort_changes or
-// genome_changes) names after the count gen, in byte order; complete is
-// false when it also holds NULL, a change of every profile, or more than
-// max profiles. It reads at most max+1 of them, NULL first if logged, so
-// that a long log is not read to its end to find it too long.
-func changedProfiles(ctx context.Context, tx pgx.Tx, log string, gen int64, max int) (complete bool, profiles []string, err error) {
+// genome_changes) names after the count gen, in byte order; left reports
+// whether it also holds the empty id, profiles that have left, and complete is
+// false when it holds NULL, a change of every profile, or more than max
+// profiles. It reads at most max+2 rows, NULL and then the empty id first if
+// logged, so that a long log is not read to its end to find it too long.
+func changedProfiles(ctx context.Context, tx pgx.Tx, log string, gen int64, max int) (complete, left bool, profiles []string, err error) {
 	rows, err := tx.Query(ctx, `
 		SELECT profile_id FROM (SELECT DISTINCT profile_id COLLATE "C" AS profile_id FROM `+log+` WHERE gen > $1) c
-		ORDER BY profile_id NULLS FIRST LIMIT $2`, gen, int64(max)+1)
+		ORDER BY profile_id NULLS FIRST LIMIT $2`, gen, int64(max)+2)
 	if err != nil {
-		return false, nil, err
+		return false, false, nil, err
 	}
 	changed, err := pgx.CollectRows(rows, pgx.RowTo[*string])
-	if err != nil || len(changed) > max || len(changed) > 0 && changed[0] == nil {
-		return false, nil, err
+	if err != nil || len(changed) > 0 && changed[0] == nil {
+		return false, false, nil, err
+	}
+	if left = len(changed) > 0 && *changed[0] == ""; left {
+		changed = changed[1:]
+	}
+	if len(changed) > max {
+		return false, false, nil, nil
 	}
 	profiles = make([]string, len(changed))
 	for i, p := range changed {
 		profiles[i] = *p
 	}
-	return true, profiles, nil
+	return true, left, profiles, nil
 }
 
 // GenomeChangesSince reads which profiles' records were written or
@@ -148,8 +161,14 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 		if err != nil || gen < from {
 			return err
 		}
-		if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
+		var left bool
+		if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
 			return err
+		}
+		if left {
+			if ch.Present, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
+				return err
+			}
 		}
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes WHERE profile_id = ANY ($1::text[])`, ch.Profiles); err != nil {
 			return err

@@ -63,8 +63,9 @@
 // (Service.Changes, the stores' logs of the profiles each write touched):
 // only the values of the profiles touched since, or the calls of the
 // records written since at the markers a page asks for, are read, from
-// one snapshot, and laid over a copy of the rest. A catalog change, a
-// deleted profile, more than a thousand profiles (a hundred records)
+// one snapshot, and laid over a copy of the rest; deleted profiles, which
+// the logs do not name, are dropped by the ids of those still there. A
+// catalog change, more than a thousand profiles (a hundred records)
 // changed, or what was kept being older than the logs, mean a whole read. The calls of people who do
 // not consent are kept as the store keeps them, and never enter a table:
 // a table's people are those of the values.

@@ -70,7 +70,7 @@ func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*coh
 			in = append(in, g.profileID)
 		}
 	}
-	ids, oldRow, inRow := mergeIDs(all.ids, ch.Profiles, in)
+	ids, oldRow, inRow := mergeIDs(all.ids, ch, in)
 	// The new values by phenotype, in row order.
 	type rowValue struct {
 		row   int
@@ -108,15 +108,17 @@ func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*coh
 	return newCohortValues(ch.Gen, ids, cohorts), nil
 }
 
-// mergeIDs returns the ids after a change: those of old (in order) not
-// changed, and in, the changed ones that are still there (in order, all
-// among changed), merged in order; and where each of old went (its row in
+// mergeIDs returns the ids after the changes ch: those of old (in order)
+// neither changed nor gone (not in ch.Present, when there is one), and
+// in, the changed ones that are still there (in order, all among
+// ch.Profiles), merged in order; and where each of old went (its row in
 // ids, or -1 where it left or is replaced by one of in) and each of in.
-func mergeIDs(old, changed, in []string) (ids []string, oldRow, inRow []int) {
+func mergeIDs(old []string, ch phenolink.Changes, in []string) (ids []string, oldRow, inRow []int) {
+	changed, present := ch.Profiles, ch.Present
 	ids = make([]string, 0, len(old)+len(in))
 	oldRow = make([]int, len(old))
 	inRow = make([]int, len(in))
-	i, j, c := 0, 0, 0
+	i, j, c, k := 0, 0, 0, 0
 	for i < len(old) || j < len(in) {
 		if j < len(in) && (i == len(old) || in[j] <= old[i]) {
 			if i < len(old) && old[i] == in[j] {
@@ -131,9 +133,15 @@ func mergeIDs(old, changed, in []string) (ids []string, oldRow, inRow []int) {
 		for c < len(changed) && changed[c] < old[i] {
 			c++
 		}
-		if c < len(changed) && changed[c] == old[i] {
+		for present != nil && k < len(present) && present[k] < old[i] {
+			k++
+		}
+		switch {
+		case c < len(changed) && changed[c] == old[i]:
 			oldRow[i] = -1
-		} else {
+		case present != nil && (k == len(present) || present[k] != old[i]):
+			oldRow[i] = -1 // gone
+		default:
 			oldRow[i] = len(ids)
 			ids = append(ids, old[i])
 		}
@@ -188,7 +196,7 @@ func (s *Service) patchCalls(ctx context.Context, positions []int, base *callsBa
 			return nil, fmt.Errorf("research.Results: calls of record %q, which is not among those changed", id)
 		}
 	}
-	ids, oldRow, inRow := mergeIDs(base.ids, ch.Profiles, in)
+	ids, oldRow, inRow := mergeIDs(base.ids, ch, in)
 	r := &callsRead{ids: ids, calls: make(map[int][]phenolink.Call, len(positions))}
 	for j, p := range positions {
 		old := base.calls[p]

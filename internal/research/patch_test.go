@@ -69,8 +69,9 @@ func sameValues(t *testing.T, what string, got, want *cohortValues) {
 
 // TestPatchedEqualsWholeRead checks, over random rounds of writes, that
 // values patched with the changes equal a whole read of the new state:
-// values added, replaced and deleted, profiles leaving (withdrawn or
-// deleted) and arriving, and profiles named as changed that did not.
+// values added, replaced and deleted, profiles leaving (withdrawn, named,
+// or deleted, not named but absent from those present) and arriving, and
+// profiles named as changed that did not.
 // The values patched from are left as they were.
 func TestPatchedEqualsWholeRead(t *testing.T) {
 	// Out of id order, as the catalog's order (source, then label) is.
@@ -89,13 +90,17 @@ func TestPatchedEqualsWholeRead(t *testing.T) {
 	for round := range 200 {
 		before := valuesOfState(catalog, state, values.gen)
 		var touched []string
+		left := false
 		for range 1 + rng.IntN(6) {
 			p := profile()
-			touched = append(touched, p)
-			switch rng.IntN(5) {
-			case 0: // withdrawn or deleted
+			switch rng.IntN(6) {
+			case 0: // deleted: not named, but those present are given
 				delete(state, p)
-			case 1: // named, not changed
+				left = true
+				continue
+			case 1: // withdrawn
+				delete(state, p)
+			case 2: // named, not changed
 			default:
 				if state[p] == nil {
 					state[p] = map[int]float64{}
@@ -107,8 +112,18 @@ func TestPatchedEqualsWholeRead(t *testing.T) {
 					state[p][k] = float64(rng.IntN(1000))
 				}
 			}
+			touched = append(touched, p)
 		}
 		ch, got := changesOf(catalog, state, values.gen+1, touched)
+		if left {
+			// Every consenting profile, some without values.
+			ch.Present = []string{"p000", "p999"}
+			for p := range state {
+				ch.Present = append(ch.Present, p)
+			}
+			slices.Sort(ch.Present)
+			ch.Present = slices.Compact(ch.Present)
+		}
 		patched, err := values.patched(ch, got)
 		if err != nil {
 			t.Fatalf("round %d: %v", round, err)

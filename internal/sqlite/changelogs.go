@@ -41,8 +41,14 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 	if gen < from {
 		return ch, nil
 	}
-	if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
+	var left bool
+	if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
 		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	if left {
+		if ch.Present, err = consentingProfiles(ctx, tx); err != nil {
+			return phenolink.Changes{}, err
+		}
 	}
 	if err := checkCatalog(ctx, tx, ids); err != nil {
 		return phenolink.Changes{}, err
@@ -56,30 +62,36 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 }
 
 // changedProfiles reads the profiles that log (cohort_changes or
-// genome_changes) names after the count gen, in byte order; complete is
-// false when it also holds NULL, a change of every profile, or more than
-// max profiles. It reads at most max+1 of them, NULL first if logged, so
-// that a long log is not read to its end to find it too long.
-func changedProfiles(ctx context.Context, q querier, log string, gen int64, max int) (complete bool, profiles []string, err error) {
-	rows, err := query(ctx, q, `SELECT DISTINCT profile_id FROM `+log+` WHERE gen > ? ORDER BY profile_id LIMIT ?`, gen, int64(max)+1)
+// genome_changes) names after the count gen, in byte order; left reports
+// whether it also holds the empty id, profiles that have left, and complete is
+// false when it holds NULL, a change of every profile, or more than max
+// profiles. It reads at most max+2 rows, NULL and then the empty id first if
+// logged (SQLite sorts NULL first), so that a long log is not read to its
+// end to find it too long.
+func changedProfiles(ctx context.Context, q querier, log string, gen int64, max int) (complete, left bool, profiles []string, err error) {
+	rows, err := query(ctx, q, `SELECT DISTINCT profile_id FROM `+log+` WHERE gen > ? ORDER BY profile_id LIMIT ?`, gen, int64(max)+2)
 	if err != nil {
-		return false, nil, err
+		return false, false, nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var p sql.NullString
 		if err := rows.Scan(&p); err != nil {
-			return false, nil, err
+			return false, false, nil, err
 		}
-		if !p.Valid || len(profiles) == max {
-			return false, nil, nil
+		switch {
+		case !p.Valid || len(profiles) == max:
+			return false, false, nil, nil
+		case p.String == "":
+			left = true
+		default:
+			profiles = append(profiles, p.String)
 		}
-		profiles = append(profiles, p.String)
 	}
 	if err := rows.Err(); err != nil {
-		return false, nil, err
+		return false, false, nil, err
 	}
-	return true, profiles, nil
+	return true, left, profiles, nil
 }
 
 // placeholders returns n numbered placeholders from ?first on, joined by
@@ -194,8 +206,15 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 	if gen < from {
 		return ch, nil
 	}
-	if ch.Complete, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
+	var left bool
+	if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
 		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	if left {
+		// Never nil, which would say nobody left.
+		if ch.Present, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes`); err != nil {
+			return phenolink.Changes{}, err
+		}
 	}
 	ids, calls, err := recordCallsOf(ctx, tx, ch.Profiles, positions)
 	if err != nil {

@@ -16,10 +16,11 @@
 -- sees a count sees every row logged up to it.
 --
 -- A deleted profile leaves no trace in either log: its deletion deletes
--- every row naming it and logs NULL in both instead, and a value or record
--- deleted with it logs NULL, its profile being gone by the commit. A
--- reader that kept anything of the profile then reads it whole, and the
--- logs name no one who has left.
+-- every row naming it and logs '' in both instead, meaning "profiles have
+-- left", and a value or record deleted with it logs '', its profile being
+-- gone by the commit. A reader that sees '' reads the ids of those still
+-- there (the consenting profiles, the stored records) and drops the rest;
+-- the logs name no one who has left.
 --
 -- generations.cohort_logged_from and genomes_logged_from are the counts
 -- after which each log is complete: PruneChanges deletes old rows and
@@ -33,17 +34,17 @@ UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genome
 
 CREATE TABLE cohort_changes (
     gen        bigint NOT NULL,
-    profile_id text, -- NULL: every profile
+    profile_id text, -- NULL: every profile; '': some profiles left
     logged_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE genome_changes (
     gen        bigint NOT NULL,
-    profile_id text, -- NULL: every profile
+    profile_id text, -- NULL: every profile; '': some profiles left
     logged_at  timestamptz NOT NULL DEFAULT now()
 );
 
 -- One row per count and profile, however many rows of it a transaction
--- writes; NULLs are distinct, and the triggers log one a count.
+-- writes; NULLs are distinct, and the trigger logs one a count.
 CREATE UNIQUE INDEX cohort_changes_key ON cohort_changes (gen, profile_id COLLATE "C");
 CREATE UNIQUE INDEX genome_changes_key ON genome_changes (gen, profile_id COLLATE "C");
 
@@ -72,18 +73,16 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION log_cohort_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    n        bigint := next_generation('cohort');
-    pid      text;
-    everyone boolean := TG_TABLE_NAME = 'phenotypes';
+    n   bigint := next_generation('cohort');
+    pid text;
 BEGIN
     IF TG_TABLE_NAME = 'phenotype_values' THEN
         FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
             CONTINUE WHEN pid IS NULL;
-            IF EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
-                INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
-            ELSE
-                everyone := true; -- the profile is gone by the commit
+            IF NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
+                pid := ''; -- the profile is gone by the commit
             END IF;
+            INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
         END LOOP;
     ELSIF TG_TABLE_NAME = 'consents' THEN
         INSERT INTO cohort_changes (gen, profile_id)
@@ -91,9 +90,8 @@ BEGIN
         WHERE p.user_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END
            OR (TG_OP = 'UPDATE' AND p.user_id = OLD.user_id)
         ON CONFLICT DO NOTHING;
-    END IF;
-    IF everyone AND NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
-        INSERT INTO cohort_changes (gen, profile_id) VALUES (n, NULL);
+    ELSIF NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
+        INSERT INTO cohort_changes (gen, profile_id) VALUES (n, NULL); -- the catalog: one NULL a count
     END IF;
     RETURN NULL;
 END
@@ -103,21 +101,16 @@ $$;
 -- +goose StatementBegin
 CREATE FUNCTION log_genome_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    n        bigint := next_generation('genomes');
-    pid      text;
-    everyone boolean := false;
+    n   bigint := next_generation('genomes');
+    pid text;
 BEGIN
     FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
         CONTINUE WHEN pid IS NULL;
-        IF EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
-            INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
-        ELSE
-            everyone := true; -- the profile is gone by the commit
+        IF NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
+            pid := ''; -- the profile is gone by the commit
         END IF;
+        INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
     END LOOP;
-    IF everyone AND NOT EXISTS (SELECT 1 FROM genome_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
-        INSERT INTO genome_changes (gen, profile_id) VALUES (n, NULL);
-    END IF;
     RETURN NULL;
 END
 $$;
@@ -131,12 +124,8 @@ DECLARE
 BEGIN
     DELETE FROM cohort_changes WHERE profile_id = OLD.id;
     DELETE FROM genome_changes WHERE profile_id = OLD.id;
-    IF NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = cohort AND c.profile_id IS NULL) THEN
-        INSERT INTO cohort_changes (gen, profile_id) VALUES (cohort, NULL);
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM genome_changes c WHERE c.gen = genomes AND c.profile_id IS NULL) THEN
-        INSERT INTO genome_changes (gen, profile_id) VALUES (genomes, NULL);
-    END IF;
+    INSERT INTO cohort_changes (gen, profile_id) VALUES (cohort, '') ON CONFLICT DO NOTHING;
+    INSERT INTO genome_changes (gen, profile_id) VALUES (genomes, '') ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
 $$;

@@ -16,11 +16,12 @@
 -- are in commit order.
 --
 -- A deleted profile leaves no trace in either log: its deletion deletes
--- every row naming it and logs NULL in both instead, and a value or record
--- deleted after it (SQLite fires the child tables' triggers for cascaded
--- deletes) logs NULL, its profile being gone. A reader that kept anything
--- of the profile then reads it whole, and the logs name no one who has
--- left.
+-- every row naming it and logs '' in both instead, meaning "profiles have
+-- left", and a value or record deleted after it (SQLite fires the child
+-- tables' triggers for cascaded deletes) logs '', its profile being gone.
+-- A reader that sees '' reads the ids of those still there (the
+-- consenting profiles, the stored records) and drops the rest; the logs
+-- name no one who has left.
 --
 -- generations.cohort_logged_from and genomes_logged_from are the counts
 -- after which each log is complete: PruneChanges deletes old rows and
@@ -33,12 +34,12 @@ UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genome
 
 CREATE TABLE cohort_changes (
     gen        INTEGER NOT NULL,
-    profile_id TEXT, -- NULL: every profile
+    profile_id TEXT, -- NULL: every profile; '': some profiles left
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)) -- Unix seconds
 ) STRICT;
 CREATE TABLE genome_changes (
     gen        INTEGER NOT NULL,
-    profile_id TEXT, -- NULL: every profile
+    profile_id TEXT, -- NULL: every profile; '': some profiles left
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))
 ) STRICT;
 
@@ -50,7 +51,7 @@ DROP TRIGGER genomes_insert_generation;
 CREATE TRIGGER genomes_insert_generation AFTER INSERT ON genomes BEGIN
     UPDATE generations SET genomes = genomes + 1;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations;
+        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER genomes_update_generation;
@@ -58,9 +59,9 @@ DROP TRIGGER genomes_update_generation;
 CREATE TRIGGER genomes_update_generation AFTER UPDATE ON genomes BEGIN
     UPDATE generations SET genomes = genomes + 1;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations WHERE NEW.profile_id <> OLD.profile_id;
+        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations WHERE NEW.profile_id <> OLD.profile_id;
 END;
 -- +goose StatementEnd
 DROP TRIGGER genomes_delete_generation;
@@ -68,7 +69,7 @@ DROP TRIGGER genomes_delete_generation;
 CREATE TRIGGER genomes_delete_generation AFTER DELETE ON genomes BEGIN
     UPDATE generations SET genomes = genomes + 1;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotype_values_insert_generation;
@@ -76,7 +77,7 @@ DROP TRIGGER phenotype_values_insert_generation;
 CREATE TRIGGER phenotype_values_insert_generation AFTER INSERT ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations;
+        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotype_values_update_generation;
@@ -84,9 +85,9 @@ DROP TRIGGER phenotype_values_update_generation;
 CREATE TRIGGER phenotype_values_update_generation AFTER UPDATE ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, (SELECT id FROM profiles WHERE id = NEW.profile_id) FROM generations WHERE NEW.profile_id <> OLD.profile_id;
+        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations WHERE NEW.profile_id <> OLD.profile_id;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotype_values_delete_generation;
@@ -94,7 +95,7 @@ DROP TRIGGER phenotype_values_delete_generation;
 CREATE TRIGGER phenotype_values_delete_generation AFTER DELETE ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, (SELECT id FROM profiles WHERE id = OLD.profile_id) FROM generations;
+        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER consents_insert_generation;
@@ -149,8 +150,8 @@ CREATE TRIGGER profiles_delete_changes_forgotten AFTER DELETE ON profiles BEGIN
     UPDATE generations SET cohort = cohort + 1, genomes = genomes + 1;
     DELETE FROM cohort_changes WHERE profile_id = OLD.id;
     DELETE FROM genome_changes WHERE profile_id = OLD.id;
-    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
-    INSERT INTO genome_changes (gen, profile_id) SELECT genomes, NULL FROM generations;
+    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, '' FROM generations;
+    INSERT INTO genome_changes (gen, profile_id) SELECT genomes, '' FROM generations;
 END;
 -- +goose StatementEnd
 
