@@ -173,7 +173,7 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes WHERE profile_id = ANY ($1::text[])`, ch.Profiles); err != nil {
 			return err
 		}
-		cols, err = readCalls(ctx, tx, positions, ids, ids)
+		cols, err = readCalls(ctx, []pgx.Tx{tx}, positions, ids, ids)
 		return err
 	})
 	if err != nil {

@@ -2,10 +2,14 @@ package postgres
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -76,13 +80,79 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
 			return err
 		}
-		cols, err = readCalls(ctx, tx, positions, ids, nil)
+		txs := []pgx.Tx{tx}
+		if distinctChunks(positions) > 1 {
+			other, done, err := db.sharedSnapshot(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if other != nil {
+				defer done()
+				txs = append(txs, other)
+			}
+		}
+		cols, err = readCalls(ctx, txs, positions, ids, nil)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	return eachRecordCalls(ids, cols, fn)
+}
+
+// distinctChunks returns the number of pieces positions fall in.
+func distinctChunks(positions []int) int {
+	seen := map[int]bool{}
+	for _, p := range positions {
+		seen[p/ChunkSize] = true
+	}
+	return len(seen)
+}
+
+// snapshotID matches what pg_export_snapshot returns, which SET
+// TRANSACTION SNAPSHOT takes only as a literal.
+var snapshotID = regexp.MustCompile(`^[0-9A-F]+(-[0-9A-F]+)+$`)
+
+// sharedSnapshot opens, on a second connection, a read-only transaction
+// that sees exactly what tx (repeatable read) sees, by the snapshot tx
+// exports, so that a read can be split between two server processes and
+// both cores; done ends it. It returns a nil transaction when no
+// connection is idle at once: a page never waits on the pool for a
+// second connection, which pages holding one each could otherwise do
+// forever.
+func (db *DB) sharedSnapshot(ctx context.Context, tx pgx.Tx) (other pgx.Tx, done func(), err error) {
+	if db.pool.Stat().IdleConns() == 0 {
+		return nil, nil, nil
+	}
+	actx, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	conn, err := db.pool.Acquire(actx)
+	cancel()
+	if err != nil {
+		return nil, nil, ctx.Err() // nil unless the read itself is cancelled
+	}
+	var id string
+	if err := tx.QueryRow(ctx, `SELECT pg_export_snapshot()`).Scan(&id); err != nil {
+		conn.Release()
+		return nil, nil, err
+	}
+	if !snapshotID.MatchString(id) {
+		conn.Release()
+		return nil, nil, fmt.Errorf("unexpected snapshot id %q", id)
+	}
+	other, err = conn.BeginTx(ctx, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly})
+	if err != nil {
+		conn.Release()
+		return nil, nil, err
+	}
+	done = func() {
+		other.Rollback(context.WithoutCancel(ctx))
+		conn.Release()
+	}
+	if _, err := other.Exec(ctx, `SET TRANSACTION SNAPSHOT '`+id+`'`); err != nil {
+		done()
+		return nil, nil, err
+	}
+	return other, done, nil
 }
 
 // eachRecordCalls calls fn for every record of ids with its calls in
@@ -102,13 +172,16 @@ func eachRecordCalls(ids []string, cols [][]phenolink.Call, fn func(profileID st
 
 // readCalls reads the calls at positions of the records ids (every stored
 // record's, in byte order, or, when only is not nil, those of only, which
-// are ids), one piece at a time: cols[j][r] is the call at positions[j]
-// of record ids[r].
-func readCalls(ctx context.Context, tx pgx.Tx, positions []int, ids, only []string) ([][]phenolink.Call, error) {
+// are ids), one piece at a time, the pieces shared out between txs (which
+// see the same snapshot), each reading its own at once: cols[j][r] is the
+// call at positions[j] of record ids[r].
+func readCalls(ctx context.Context, txs []pgx.Tx, positions []int, ids, only []string) ([][]phenolink.Call, error) {
 	// readChunk's aggregates take their rows in the subquery's order,
 	// which parallel workers would not keep.
-	if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-		return nil, err
+	for _, tx := range txs {
+		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return nil, err
+		}
 	}
 	cols := make([][]phenolink.Call, len(positions))
 	for j := range cols {
@@ -127,10 +200,19 @@ func readCalls(ctx context.Context, tx pgx.Tx, positions []int, ids, only []stri
 		byChunk[k] = append(byChunk[k], j)
 	}
 	slices.Sort(chunks)
-	for _, k := range chunks {
-		if err := readChunk(ctx, tx, k, positions, byChunk[k], ids, only, cols); err != nil {
-			return nil, err
-		}
+	// Each piece fills the columns of its own positions alone.
+	errs := make([]error, len(txs))
+	var wg sync.WaitGroup
+	for w, tx := range txs {
+		wg.Go(func() {
+			for i := w; i < len(chunks) && errs[w] == nil; i += len(txs) {
+				errs[w] = readChunk(ctx, tx, chunks[i], positions, byChunk[chunks[i]], ids, only, cols)
+			}
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
 	}
 	return cols, nil
 }
