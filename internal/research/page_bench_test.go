@@ -417,10 +417,11 @@ func (c *pageCache) forgetCalls(position int) {
 // benchmarkPageAfterWrites measures the page right after a write of each
 // kind, before the background refresh could have read anything (none runs
 // here): a participant's survey value, a withdrawal (and the consent
-// given again, alternately), and a re-imported genome. The write itself
-// is not timed. The values are read only for the profile the write
-// touched (Service.Changes); the genome write makes the page read its
-// five markers' calls again.
+// given again, alternately), a catalog entry edited, and a re-imported
+// genome. The write itself is not timed. After the first two the values
+// are read only for the profile the write touched, after the genome only
+// its calls (Service.Changes); after a catalog edit every value is read
+// again.
 func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db pageStore) {
 	ctx := context.Background()
 	snps := c.snpIDs()
@@ -446,6 +447,14 @@ func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db page
 				return db.WithdrawConsent(ctx, user)
 			}
 			return db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText})
+		}},
+		{"catalog", func(i int) error {
+			p, err := db.Phenotype(ctx, "height_mm")
+			if err != nil {
+				return err
+			}
+			p.Description = fmt.Sprintf("Height, edited %d times.", i+1)
+			return db.SavePhenotype(ctx, p)
 		}},
 		{"genome", func(i int) error {
 			k := i % len(c.ids)
