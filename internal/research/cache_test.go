@@ -59,6 +59,26 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
+// waitForReads waits until at least values reads of the values and
+// calls CallsAt have begun since the counts were last taken, without
+// taking them.
+func (s *countingStore) waitForReads(t *testing.T, values, calls int) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		s.mu.Lock()
+		v, c := s.values, len(s.positions)
+		s.mu.Unlock()
+		if v >= values && c >= calls {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d values reads and %d CallsAt began in 10 s, want %d and %d", v, c, values, calls)
+		}
+		time.Sleep(time.Millisecond)
+	}
+}
+
 // reads returns the reads counted since the last call.
 func (s *countingStore) reads() (values int, positions [][]int) {
 	s.mu.Lock()
@@ -224,7 +244,8 @@ func TestCacheKeepsNoFailedRead(t *testing.T) {
 		_, err := svc.Results(ctx, []string{"rs1"}, []string{"height_mm"})
 		done <- err
 	}()
-	time.Sleep(10 * time.Millisecond)
+	// Both of its reads are under way before the next page comes.
+	s.waitForReads(t, 1, 1)
 	waiting := make(chan *Report)
 	go func() {
 		r, err := svc.Results(context.Background(), []string{"rs1"}, []string{"height_mm"})
