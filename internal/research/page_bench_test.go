@@ -328,7 +328,8 @@ func BenchmarkPage(b *testing.B) {
 		}
 		c.fill(b, db)
 		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c)
-		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db)
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db, "")
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c, db, "-whole")
 	})
 	b.Run("store=postgres", func(b *testing.B) {
 		dbURL := pgtest.SchemaURL(b)
@@ -340,7 +341,8 @@ func BenchmarkPage(b *testing.B) {
 		// visits the table.
 		vacuumAnalyze(b, dbURL)
 		benchmarkPage(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c)
-		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db)
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, Changes: db, MinGroupSize: 5}, c, db, "")
+		benchmarkPageAfterWrites(b, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, c, db, "-whole")
 	})
 }
 
@@ -422,7 +424,11 @@ func (c *pageCache) forgetCalls(position int) {
 // are read only for the profile the write touched, after the genome only
 // its calls (Service.Changes); after a catalog edit every value is read
 // again.
-func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db pageStore) {
+//
+// The parts named with suffix "-whole" measure the same without the
+// stores' logs of changes (a Service without Changes): every value, or
+// every record's calls, read again, as before the logs.
+func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db pageStore, suffix string) {
 	ctx := context.Background()
 	snps := c.snpIDs()
 	if _, err := svc.Results(ctx, snps, pagePhenotypes); err != nil {
@@ -469,7 +475,7 @@ func benchmarkPageAfterWrites(b *testing.B, svc *Service, c *pageCohort, db page
 			return err
 		}},
 	} {
-		b.Run("part=page-after-"+w.name, func(b *testing.B) {
+		b.Run("part=page-after-"+w.name+suffix, func(b *testing.B) {
 			b.ReportAllocs()
 			i := 0
 			for b.Loop() {
