@@ -34,10 +34,9 @@ type Changes struct {
 	// exactly as of that count.
 	Gen int64
 	// Complete is false when the store cannot name the changed profiles:
-	// its log no longer reaches back to the count asked for, a change
-	// touched every profile (the catalog changed), or more profiles
-	// changed than asked for at most. Profiles and Present are then empty
-	// and the reader must read whole.
+	// its log no longer reaches back to the count asked for, or more
+	// profiles changed than asked for at most. Profiles and Present are
+	// then empty and the reader must read whole.
 	Complete bool
 	// Profiles are the profiles whose part changed after the count asked
 	// for, in byte order.
@@ -54,7 +53,9 @@ type Changes struct {
 // records rather than the whole of them again, so that a results page
 // after a write reads what the write touched. Every write that moves a
 // change counter (Generations) is logged in its own transaction with the
-// profiles it touched; the logs are kept for a while and then pruned.
+// profiles it touched, except a catalog change, which changes no value:
+// a reader that keeps the catalog reads it again. The logs are kept for a
+// while and then pruned.
 type ChangeReader interface {
 	// CohortChangesSince reads which profiles' values or consent changed
 	// after the cohort count gen, at most max of them, and, when it can

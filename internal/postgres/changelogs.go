@@ -106,30 +106,25 @@ func changedValues(ctx context.Context, tx pgx.Tx, ids, profiles []string, fn fu
 
 // changedProfiles reads the profiles that log (cohort_changes or
 // genome_changes) names after the count gen, in byte order; left reports
-// whether it also holds the empty id, profiles that have left, and complete is
-// false when it holds NULL, a change of every profile, or more than max
-// profiles. It reads at most max+2 rows, NULL and then the empty id first if
-// logged, so that a long log is not read to its end to find it too long.
+// whether it also holds the empty id, profiles that have left, and
+// complete is false when it holds more than max profiles. It reads at
+// most max+2 rows, the empty id first if logged, so that a long log is
+// not read to its end to find it too long.
 func changedProfiles(ctx context.Context, tx pgx.Tx, log string, gen int64, max int) (complete, left bool, profiles []string, err error) {
 	rows, err := tx.Query(ctx, `
-		SELECT profile_id FROM (SELECT DISTINCT profile_id COLLATE "C" AS profile_id FROM `+log+` WHERE gen > $1) c
-		ORDER BY profile_id NULLS FIRST LIMIT $2`, gen, int64(max)+2)
+		SELECT DISTINCT profile_id COLLATE "C" AS profile_id FROM `+log+` WHERE gen > $1
+		ORDER BY profile_id LIMIT $2`, gen, int64(max)+2)
 	if err != nil {
 		return false, false, nil, err
 	}
-	changed, err := pgx.CollectRows(rows, pgx.RowTo[*string])
-	if err != nil || len(changed) > 0 && changed[0] == nil {
+	if profiles, err = pgx.CollectRows(rows, pgx.RowTo[string]); err != nil {
 		return false, false, nil, err
 	}
-	if left = len(changed) > 0 && *changed[0] == ""; left {
-		changed = changed[1:]
+	if left = len(profiles) > 0 && profiles[0] == ""; left {
+		profiles = profiles[1:]
 	}
-	if len(changed) > max {
+	if len(profiles) > max {
 		return false, false, nil, nil
-	}
-	profiles = make([]string, len(changed))
-	for i, p := range changed {
-		profiles[i] = *p
 	}
 	return true, left, profiles, nil
 }

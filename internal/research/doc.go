@@ -64,8 +64,9 @@
 // only the values of the profiles touched since, or the calls of the
 // records written since at the markers a page asks for, are read, from
 // one snapshot, and laid over a copy of the rest; deleted profiles, which
-// the logs do not name, are dropped by the ids of those still there. A
-// catalog change, more than a thousand profiles (a hundred records)
+// the logs do not name, are dropped by the ids of those still there, and
+// the catalog, whose edits change no value, is read again. A phenotype
+// added to the catalog, more than a thousand profiles (a hundred records)
 // changed, or what was kept being older than the logs, mean a whole read. The calls of people who do
 // not consent are kept as the store keeps them, and never enter a table:
 // a table's people are those of the values.

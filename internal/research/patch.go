@@ -22,14 +22,27 @@ type changedValue struct {
 
 // patchValues returns latest with the changes since its count applied:
 // the values of every profile a write has touched since, read again, from
-// one snapshot, and the rest kept. It returns nil (and no error) when the
-// store cannot name the changes: its log does not reach back to latest's
-// count, the catalog has changed, or more than maxChangedProfiles
-// profiles have.
+// one snapshot, and the rest kept, with the catalog read again (its
+// entries' changes change no value). It returns nil (and no error) when
+// the store cannot name the changes (its log does not reach back to
+// latest's count, or more than maxChangedProfiles profiles have changed)
+// or the catalog no longer holds the same phenotypes.
 func (s *Service) patchValues(ctx context.Context, latest *cohortValues) (*cohortValues, error) {
 	ids := make([]string, len(latest.catalog))
 	for k, c := range latest.catalog {
 		ids[k] = c.phenotype.ID
+	}
+	catalog, err := s.Phenotypes.Phenotypes(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: reading the catalog: %w", err)
+	}
+	if len(catalog) != len(ids) {
+		return nil, nil
+	}
+	for _, p := range catalog {
+		if _, ok := latest.byPhenotype[p.ID]; !ok {
+			return nil, nil
+		}
 	}
 	var got []changedValue
 	ch, err := s.Changes.CohortChangesSince(ctx, latest.gen, ids, maxChangedProfiles, func(profileID string, k int, value float64) error {
@@ -46,7 +59,18 @@ func (s *Service) patchValues(ctx context.Context, latest *cohortValues) (*cohor
 	if err != nil {
 		return nil, fmt.Errorf("research.Results: applying the changes to the values since count %d: %w", latest.gen, err)
 	}
-	return patched, nil
+	return patched.withCatalog(catalog), nil
+}
+
+// withCatalog returns all with its cohorts in the order of catalog, which
+// holds the same phenotypes, and each phenotype as catalog has it.
+func (all *cohortValues) withCatalog(catalog []phenolink.Phenotype) *cohortValues {
+	cohorts := make([]cohort, len(catalog))
+	for k, p := range catalog {
+		cohorts[k] = all.byPhenotype[p.ID]
+		cohorts[k].phenotype = p
+	}
+	return newCohortValues(all.gen, all.ids, cohorts)
 }
 
 // patched returns all with the values of every profile in ch.Profiles

@@ -285,3 +285,75 @@ func (c *countedChanges) GenomeChangesSince(ctx context.Context, gen int64, posi
 	}
 	return ch, err
 }
+
+// TestCatalogEditOnSQLite checks that a page after a catalog entry is
+// edited shows the entry as edited while reading no value again, and
+// that a page after an entry is added reads every value again, each page
+// the one a new Service computes.
+func TestCatalogEditOnSQLite(t *testing.T) {
+	testCatalogEdit(t, openSQLite(t))
+}
+
+// TestCatalogEditOnPostgres is TestCatalogEditOnSQLite on Postgres.
+func TestCatalogEditOnPostgres(t *testing.T) {
+	testCatalogEdit(t, openPostgres(t))
+}
+
+func testCatalogEdit(t *testing.T, db pageStore) {
+	ctx := context.Background()
+	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}}
+	var values []phenolink.PhenotypeValue
+	for i := range 30 {
+		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
+		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
+			t.Fatal(err)
+		}
+		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+		if _, err := db.SaveGenome(ctx, info, markers, []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3]}); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: float64(1500 + 7*i), Source: phenolink.ValueSourceSurvey})
+	}
+	if err := db.SavePhenotypeValues(ctx, values); err != nil {
+		t.Fatal(err)
+	}
+	changes := &countedChanges{ChangeReader: db}
+	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
+	snps := []string{"rs1"}
+	page := func(what string) *Report {
+		t.Helper()
+		got := results(t, svc, snps)
+		samePages(t, what, got, results(t, &Service{Markers: db, Phenotypes: db, MinGroupSize: 5}, snps))
+		return got
+	}
+	page("before the edit")
+
+	p, err := db.Phenotype(ctx, "height_mm")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Label = "Height, as edited"
+	if err := db.SavePhenotype(ctx, p); err != nil {
+		t.Fatal(err)
+	}
+	got := page("after an entry was edited")
+	if len(got.Tables) != 1 || got.Tables[0].Phenotype.Label != p.Label {
+		t.Errorf("after an entry was edited the page shows %+v; want its label %q", got.Tables, p.Label)
+	}
+	if n := changes.complete.Load(); n != 1 {
+		t.Errorf("the page after an edit read the values' changes %d times, want once and no whole read", n)
+	}
+
+	added := p
+	added.ID, added.Label = "height_again_mm", "Height again"
+	if err := db.SavePhenotype(ctx, added); err != nil {
+		t.Fatal(err)
+	}
+	page("after an entry was added")
+	if n := changes.complete.Load(); n != 1 {
+		t.Errorf("the page after an entry was added read the values' changes (%d reads in all); want a whole read", n)
+	}
+}

@@ -63,11 +63,10 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 
 // changedProfiles reads the profiles that log (cohort_changes or
 // genome_changes) names after the count gen, in byte order; left reports
-// whether it also holds the empty id, profiles that have left, and complete is
-// false when it holds NULL, a change of every profile, or more than max
-// profiles. It reads at most max+2 rows, NULL and then the empty id first if
-// logged (SQLite sorts NULL first), so that a long log is not read to its
-// end to find it too long.
+// whether it also holds the empty id, profiles that have left, and
+// complete is false when it holds more than max profiles. It reads at
+// most max+2 rows, the empty id first if logged, so that a long log is
+// not read to its end to find it too long.
 func changedProfiles(ctx context.Context, q querier, log string, gen int64, max int) (complete, left bool, profiles []string, err error) {
 	rows, err := query(ctx, q, `SELECT DISTINCT profile_id FROM `+log+` WHERE gen > ? ORDER BY profile_id LIMIT ?`, gen, int64(max)+2)
 	if err != nil {
@@ -75,17 +74,17 @@ func changedProfiles(ctx context.Context, q querier, log string, gen int64, max 
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var p sql.NullString
+		var p string
 		if err := rows.Scan(&p); err != nil {
 			return false, false, nil, err
 		}
 		switch {
-		case !p.Valid || len(profiles) == max:
-			return false, false, nil, nil
-		case p.String == "":
+		case p == "":
 			left = true
+		case len(profiles) == max:
+			return false, false, nil, nil
 		default:
-			profiles = append(profiles, p.String)
+			profiles = append(profiles, p)
 		}
 	}
 	if err := rows.Err(); err != nil {

@@ -103,9 +103,9 @@ func dropGone[V any](m map[string]V, present []string) {
 // deleted (dropped from their account, or with the account), which are
 // not named, so that the log names no one who has left, but leave every
 // consenting profile's id for the reader to drop the rest. A catalog
-// change, a log pruned past the count and more changed profiles than
-// asked for make the changes incomplete; a rolled-back write logs
-// nothing.
+// change names nobody; a log pruned past the count and more changed
+// profiles than asked for make the changes incomplete; a rolled-back
+// write logs nothing.
 func testCohortChanges(t *testing.T, h Harness) {
 	ctx := t.Context()
 	s := migrated(t, h)
@@ -184,18 +184,25 @@ func testCohortChanges(t *testing.T, h Harness) {
 	_, err = s.CohortChangesSince(ctx, at, []string{"height_mm", "no_such"}, 100, func(string, int, float64) error { return nil })
 	wantCode(t, err, phenolink.ENOTFOUND)
 
-	// A catalog change touches everyone.
+	// A catalog change moves the count and names nobody: it changes no
+	// value.
 	p := defaultCatalog(t, s)[0]
 	p.Description += " (edited)"
 	if err := s.SavePhenotype(ctx, p); err != nil {
 		t.Fatal(err)
 	}
-	if ch, _ := cohortChanges(t, s, base, at, ids, 100); ch.Complete {
-		t.Errorf("after a catalog change, changes since %d are %+v; want not complete", at, ch)
+	if now := generations(t, s).Cohort; now == at {
+		t.Error("a catalog change did not move the cohort count")
+	}
+	if ch, _ := cohortChanges(t, s, base, generations(t, s).Cohort-1, ids, 100); !ch.Complete || len(ch.Profiles) != 0 || ch.Present != nil {
+		t.Errorf("the changes of a catalog change are %+v; want complete, naming nobody", ch)
 	}
 
-	// Pruning forgets what came before: changes from an older count are
-	// not complete, from the newest count they are.
+	// Pruning forgets what came before: changes from before the last
+	// logged count are not complete, from it they are.
+	if err := s.SavePhenotypeValues(ctx, []phenolink.PhenotypeValue{value("p2", "height_mm", 1655)}); err != nil {
+		t.Fatal(err)
+	}
 	at = generations(t, s).Cohort
 	if err := s.PruneChanges(ctx, time.Now().Add(time.Minute)); err != nil {
 		t.Fatal(err)

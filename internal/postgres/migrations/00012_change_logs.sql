@@ -7,8 +7,9 @@
 --
 -- cohort_changes holds a row per cohort count and profile touched: a
 -- value written or deleted logs its profile, a consent given, renewed or
--- withdrawn every profile of its user, and a catalog entry NULL, meaning
--- every profile (a reader then reads the cohort whole). genome_changes
+-- withdrawn every profile of its user. A catalog entry moves the count and
+-- logs nothing: it changes no value, and a reader that keeps the catalog
+-- reads it again (it is small). genome_changes
 -- holds a row per genome count and profile whose record was written or
 -- deleted. The rows are written by the deferred triggers that move the
 -- counters, in the writing transaction at its commit, while it holds the
@@ -34,17 +35,17 @@ UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genome
 
 CREATE TABLE cohort_changes (
     gen        bigint NOT NULL,
-    profile_id text, -- NULL: every profile; '': some profiles left
+    profile_id text NOT NULL, -- '': some profiles left
     logged_at  timestamptz NOT NULL DEFAULT now()
 );
 CREATE TABLE genome_changes (
     gen        bigint NOT NULL,
-    profile_id text, -- NULL: every profile; '': some profiles left
+    profile_id text NOT NULL, -- '': some profiles left
     logged_at  timestamptz NOT NULL DEFAULT now()
 );
 
 -- One row per count and profile, however many rows of it a transaction
--- writes; NULLs are distinct, and the trigger logs one a count.
+-- writes.
 CREATE UNIQUE INDEX cohort_changes_key ON cohort_changes (gen, profile_id COLLATE "C");
 CREATE UNIQUE INDEX genome_changes_key ON genome_changes (gen, profile_id COLLATE "C");
 
@@ -90,9 +91,7 @@ BEGIN
         WHERE p.user_id = CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END
            OR (TG_OP = 'UPDATE' AND p.user_id = OLD.user_id)
         ON CONFLICT DO NOTHING;
-    ELSIF NOT EXISTS (SELECT 1 FROM cohort_changes c WHERE c.gen = n AND c.profile_id IS NULL) THEN
-        INSERT INTO cohort_changes (gen, profile_id) VALUES (n, NULL); -- the catalog: one NULL a count
-    END IF;
+    END IF; -- the catalog: the count alone
     RETURN NULL;
 END
 $$;

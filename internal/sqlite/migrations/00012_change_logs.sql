@@ -8,8 +8,10 @@
 --
 -- cohort_changes holds a row per cohort count and profile touched: a
 -- value written or deleted logs its profile, a consent given, renewed or
--- withdrawn every profile of its user, and a catalog entry NULL, meaning
--- every profile (a reader then reads the cohort whole). genome_changes
+-- withdrawn every profile of its user. A catalog entry moves the count
+-- (migration 00008's triggers) and logs nothing: it changes no value, and
+-- a reader that keeps the catalog reads it again (it is small).
+-- genome_changes
 -- holds a row per genome count and profile whose record was written or
 -- deleted. The triggers that move the counters write the rows, in the
 -- writing transaction; SQLite has one writer at a time, so a log's counts
@@ -34,12 +36,12 @@ UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genome
 
 CREATE TABLE cohort_changes (
     gen        INTEGER NOT NULL,
-    profile_id TEXT, -- NULL: every profile; '': some profiles left
+    profile_id TEXT NOT NULL, -- '': some profiles left
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER)) -- Unix seconds
 ) STRICT;
 CREATE TABLE genome_changes (
     gen        INTEGER NOT NULL,
-    profile_id TEXT, -- NULL: every profile; '': some profiles left
+    profile_id TEXT NOT NULL, -- '': some profiles left
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))
 ) STRICT;
 
@@ -124,27 +126,6 @@ CREATE TRIGGER consents_delete_generation AFTER DELETE ON consents BEGIN
         SELECT g.cohort, p.id FROM generations g, profiles p WHERE p.user_id = OLD.user_id;
 END;
 -- +goose StatementEnd
-DROP TRIGGER phenotypes_insert_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_insert_generation AFTER INSERT ON phenotypes BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
-END;
--- +goose StatementEnd
-DROP TRIGGER phenotypes_update_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_update_generation AFTER UPDATE ON phenotypes BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
-END;
--- +goose StatementEnd
-DROP TRIGGER phenotypes_delete_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_delete_generation AFTER DELETE ON phenotypes BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-    INSERT INTO cohort_changes (gen, profile_id) SELECT cohort, NULL FROM generations;
-END;
--- +goose StatementEnd
 -- +goose StatementBegin
 CREATE TRIGGER profiles_delete_changes_forgotten AFTER DELETE ON profiles BEGIN
     UPDATE generations SET cohort = cohort + 1, genomes = genomes + 1;
@@ -208,24 +189,6 @@ END;
 DROP TRIGGER consents_delete_generation;
 -- +goose StatementBegin
 CREATE TRIGGER consents_delete_generation AFTER DELETE ON consents BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-END;
--- +goose StatementEnd
-DROP TRIGGER phenotypes_insert_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_insert_generation AFTER INSERT ON phenotypes BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-END;
--- +goose StatementEnd
-DROP TRIGGER phenotypes_update_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_update_generation AFTER UPDATE ON phenotypes BEGIN
-    UPDATE generations SET cohort = cohort + 1;
-END;
--- +goose StatementEnd
-DROP TRIGGER phenotypes_delete_generation;
--- +goose StatementBegin
-CREATE TRIGGER phenotypes_delete_generation AFTER DELETE ON phenotypes BEGIN
     UPDATE generations SET cohort = cohort + 1;
 END;
 -- +goose StatementEnd
