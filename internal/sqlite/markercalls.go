@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
+	"time"
 
 	"phenolink/internal/phenolink"
 )
@@ -86,13 +88,19 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 
 // readCallsAt returns the profile ids of every record in order and, for
 // the record of ids[i], its calls at positions in calls[i*len(positions):],
-// from one snapshot.
+// from one snapshot. Pieces are read in turn on two read connections at
+// once when a second is idle and sees the same genome count (see
+// secondReader); else on one.
 func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, calls []phenolink.Call, err error) {
 	tx, err := db.read.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	defer rollback(tx)
+	var gen int64
+	if err := queryRow(ctx, tx, `SELECT genomes FROM generations`).Scan(&gen); err != nil {
+		return nil, nil, err
+	}
 	if ids, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes`); err != nil {
 		return nil, nil, err
 	}
@@ -104,30 +112,102 @@ func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, c
 		order[i] = i
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(positions[a]/chunkSize, positions[b]/chunkSize) })
-	// A record is cut from its start, so one that lacks a piece lacks
-	// every later one too: once a piece is missing from some record, the
-	// later pieces go straight to the row-by-row read rather than pay for
-	// a whole-piece read that cannot be used.
-	whole := true
+	var pieces [][]int // each piece's places in positions, in order of piece
 	for len(order) > 0 {
 		chunk := positions[order[0]] / chunkSize
 		n := 1
 		for n < len(order) && positions[order[n]]/chunkSize == chunk {
 			n++
 		}
+		pieces = append(pieces, order[:n])
+		order = order[n:]
+	}
+	txs := []*sql.Tx{tx}
+	if len(pieces) > 1 {
+		if other, done := db.secondReader(ctx, gen); other != nil {
+			defer done()
+			txs = append(txs, other)
+		}
+	}
+	// Each piece fills the calls of its own positions alone.
+	errs := make([]error, len(txs))
+	var wg sync.WaitGroup
+	for w, tx := range txs {
+		wg.Go(func() {
+			var mine [][]int
+			for i := w; i < len(pieces); i += len(txs) {
+				mine = append(mine, pieces[i])
+			}
+			errs[w] = readPieces(ctx, tx, mine, positions, ids, calls)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, nil, err
+	}
+	return ids, calls, nil
+}
+
+// secondReader returns a read transaction on another connection that
+// sees the same genome records as one that read the genome count gen, or
+// nil when no connection is idle at once or the count it sees differs (a
+// record was written between the two). The count moves in the transaction
+// of every write to the records and their pieces, so two snapshots with
+// the same count hold the same records. A page never waits on the pool
+// for the second connection, which pages holding one each could
+// otherwise do until they time out.
+func (db *DB) secondReader(ctx context.Context, gen int64) (tx *sql.Tx, done func()) {
+	if db.read.Stats().Idle == 0 {
+		return nil, nil
+	}
+	// The wait bounds taking the connection only: a transaction ends
+	// with the context it began under.
+	wait, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	conn, err := db.read.Conn(wait)
+	cancel()
+	if err != nil {
+		return nil, nil
+	}
+	if tx, err = conn.BeginTx(ctx, nil); err != nil {
+		conn.Close()
+		return nil, nil
+	}
+	done = func() {
+		rollback(tx)
+		conn.Close() // back to the pool
+	}
+	var other int64
+	if err := queryRow(ctx, tx, `SELECT genomes FROM generations`).Scan(&other); err != nil || other != gen {
+		done()
+		return nil, nil
+	}
+	return tx, done
+}
+
+// readPieces reads the pieces (each its positions' places, all in one
+// piece, in order of piece number) of every record into calls, as
+// readCallsAt lays them out.
+func readPieces(ctx context.Context, tx *sql.Tx, pieces [][]int, positions []int, ids []string, calls []phenolink.Call) error {
+	// A record is cut from its start, so one that lacks a piece lacks
+	// every later one too: once a piece is missing from some record, the
+	// later pieces go straight to the row-by-row read rather than pay for
+	// a whole-piece read that cannot be used.
+	whole := true
+	for _, which := range pieces {
+		chunk := positions[which[0]] / chunkSize
+		var err error
 		if whole {
-			if whole, err = readWholeChunk(ctx, tx, chunk, positions, order[:n], ids, calls); err != nil {
-				return nil, nil, err
+			if whole, err = readWholeChunk(ctx, tx, chunk, positions, which, ids, calls); err != nil {
+				return err
 			}
 		}
 		if !whole {
-			if err := readChunk(ctx, tx, chunk, positions, order[:n], ids, calls); err != nil {
-				return nil, nil, err
+			if err := readChunk(ctx, tx, chunk, positions, which, ids, calls); err != nil {
+				return err
 			}
 		}
-		order = order[n:]
 	}
-	return ids, calls, nil
+	return nil
 }
 
 // readWholeChunk reads piece chunk of every record as one row, when every

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"phenolink/internal/phenolink"
 )
@@ -268,4 +269,33 @@ func BenchmarkCallsAtPieces(b *testing.B) {
 	storeRecords(b, db, "u2", map[string][]byte{"p-short": randomRecord(r, 3000)})
 	b.Run("records=one-short/path=whole-then-rows", func(b *testing.B) { read(b, len(records)+1) })
 	b.Run("records=one-short/path=rows", readRows)
+}
+
+// TestSecondReaderSeesTheSameRecords checks that a second read
+// connection joins a read only while it sees the genome count the first
+// saw: after a record is written between the two, it does not, and the
+// read stays on one connection.
+func TestSecondReaderSeesTheSameRecords(t *testing.T) {
+	db := openMigrated(t, Options{})
+	storeRecords(t, db, "u1", map[string][]byte{"p1": {0x11, 0x13}})
+	gens, err := db.Generations(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, done := db.secondReader(t.Context(), gens.Genomes)
+	if other == nil {
+		t.Fatal("no second reader at the current count, with the pool idle")
+	}
+	// It outlasts the wait for its connection.
+	time.Sleep(30 * time.Millisecond)
+	var n int
+	if err := other.QueryRow(`SELECT count(*) FROM genome_chunks`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("the second reader, 30 ms on, counts %d pieces (%v); want 1", n, err)
+	}
+	done()
+	storeRecords(t, db, "u2", map[string][]byte{"p2": {0x33}})
+	if other, done := db.secondReader(t.Context(), gens.Genomes); other != nil {
+		done()
+		t.Error("a second reader joined a read of an older count, after a record was written")
+	}
 }
