@@ -156,6 +156,11 @@ func BenchmarkStore(b *testing.B) {
 	storetest.RunBenchmarks(b, db)
 }
 
+// BenchmarkValues measures a CSV import's write of 10,000 values.
+func BenchmarkValues(b *testing.B) {
+	storetest.RunValuesBenchmark(b, openMigrated(b, Options{}))
+}
+
 func TestMigrationsGoDownAndUpAgain(t *testing.T) {
 	t.Parallel()
 	ctx := t.Context()

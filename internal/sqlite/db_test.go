@@ -85,6 +85,11 @@ func BenchmarkStore(b *testing.B) {
 	storetest.RunBenchmarks(b, db)
 }
 
+// BenchmarkValues measures a CSV import's write of 10,000 values.
+func BenchmarkValues(b *testing.B) {
+	storetest.RunValuesBenchmark(b, openMigrated(b, Options{}))
+}
+
 // openMigrated opens a migrated database in a new temporary directory,
 // closed when tb ends.
 func openMigrated(tb testing.TB, opts Options) *DB {

@@ -72,6 +72,22 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
+-- logged_profile returns the id to log for a row of the profile written
+-- (op, the trigger's): the id, or '' when a deleted row's profile is gone
+-- by the commit. A row inserted or updated needs no look-up: were its
+-- profile deleted later in the transaction, that deletion's trigger,
+-- firing after, empties the log of the id.
+CREATE FUNCTION logged_profile(pid text, op text) RETURNS text LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    IF op = 'DELETE' AND NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
+        RETURN '';
+    END IF;
+    RETURN pid;
+END
+$$;
+-- +goose StatementEnd
+
+-- +goose StatementBegin
 CREATE FUNCTION log_cohort_change() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     n   bigint := next_generation('cohort');
@@ -80,10 +96,12 @@ BEGIN
     IF TG_TABLE_NAME = 'phenotype_values' THEN
         FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
             CONTINUE WHEN pid IS NULL;
-            IF NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
-                pid := ''; -- the profile is gone by the commit
-            END IF;
+            pid := logged_profile(pid, TG_OP);
+            -- A profile's values usually come together: the one logged
+            -- last is not logged again.
+            CONTINUE WHEN pid = current_setting('phenolink.cohort_logged_last', true);
             INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
+            PERFORM set_config('phenolink.cohort_logged_last', pid, true);
         END LOOP;
     ELSIF TG_TABLE_NAME = 'consents' THEN
         INSERT INTO cohort_changes (gen, profile_id)
@@ -105,9 +123,7 @@ DECLARE
 BEGIN
     FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
         CONTINUE WHEN pid IS NULL;
-        IF NOT EXISTS (SELECT 1 FROM profiles p WHERE p.id = pid) THEN
-            pid := ''; -- the profile is gone by the commit
-        END IF;
+        pid := logged_profile(pid, TG_OP);
         INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
     END LOOP;
     RETURN NULL;
@@ -123,6 +139,7 @@ DECLARE
 BEGIN
     DELETE FROM cohort_changes WHERE profile_id = OLD.id;
     DELETE FROM genome_changes WHERE profile_id = OLD.id;
+    PERFORM set_config('phenolink.cohort_logged_last', '', true);
     INSERT INTO cohort_changes (gen, profile_id) VALUES (cohort, '') ON CONFLICT DO NOTHING;
     INSERT INTO genome_changes (gen, profile_id) VALUES (genomes, '') ON CONFLICT DO NOTHING;
     RETURN NULL;
@@ -160,6 +177,7 @@ CREATE CONSTRAINT TRIGGER consents_generation AFTER INSERT OR UPDATE OR DELETE O
 CREATE CONSTRAINT TRIGGER phenotypes_generation AFTER INSERT OR UPDATE OR DELETE ON phenotypes
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
 DROP FUNCTION forget_profile_changes();
+DROP FUNCTION logged_profile(text, text);
 DROP FUNCTION log_genome_change();
 DROP FUNCTION log_cohort_change();
 DROP FUNCTION next_generation(text);

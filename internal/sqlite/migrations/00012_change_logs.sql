@@ -53,7 +53,7 @@ DROP TRIGGER genomes_insert_generation;
 CREATE TRIGGER genomes_insert_generation AFTER INSERT ON genomes BEGIN
     UPDATE generations SET genomes = genomes + 1;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations;
+        SELECT genomes, NEW.profile_id FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER genomes_update_generation;
@@ -61,9 +61,9 @@ DROP TRIGGER genomes_update_generation;
 CREATE TRIGGER genomes_update_generation AFTER UPDATE ON genomes BEGIN
     UPDATE generations SET genomes = genomes + 1;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
+        SELECT genomes, OLD.profile_id FROM generations;
     INSERT INTO genome_changes (gen, profile_id)
-        SELECT genomes, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations WHERE NEW.profile_id <> OLD.profile_id;
+        SELECT genomes, NEW.profile_id FROM generations WHERE NEW.profile_id <> OLD.profile_id;
 END;
 -- +goose StatementEnd
 DROP TRIGGER genomes_delete_generation;
@@ -79,7 +79,7 @@ DROP TRIGGER phenotype_values_insert_generation;
 CREATE TRIGGER phenotype_values_insert_generation AFTER INSERT ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations;
+        SELECT cohort, NEW.profile_id FROM generations;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotype_values_update_generation;
@@ -87,9 +87,9 @@ DROP TRIGGER phenotype_values_update_generation;
 CREATE TRIGGER phenotype_values_update_generation AFTER UPDATE ON phenotype_values BEGIN
     UPDATE generations SET cohort = cohort + 1;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = OLD.profile_id), '') FROM generations;
+        SELECT cohort, OLD.profile_id FROM generations;
     INSERT INTO cohort_changes (gen, profile_id)
-        SELECT cohort, coalesce((SELECT id FROM profiles WHERE id = NEW.profile_id), '') FROM generations WHERE NEW.profile_id <> OLD.profile_id;
+        SELECT cohort, NEW.profile_id FROM generations WHERE NEW.profile_id <> OLD.profile_id;
 END;
 -- +goose StatementEnd
 DROP TRIGGER phenotype_values_delete_generation;
