@@ -205,8 +205,19 @@ func readCalls(ctx context.Context, txs []pgx.Tx, positions []int, ids, only []s
 	var wg sync.WaitGroup
 	for w, tx := range txs {
 		wg.Go(func() {
+			// A record is cut from its start, so one that lacks a piece
+			// lacks every later one too: once a piece is missing from
+			// some record, the later pieces go straight to the read with
+			// the records' ids.
+			whole := true
 			for i := w; i < len(chunks) && errs[w] == nil; i += len(txs) {
-				errs[w] = readChunk(ctx, tx, chunks[i], positions, byChunk[chunks[i]], ids, only, cols)
+				k := chunks[i]
+				if whole {
+					if whole, errs[w] = readWholeChunk(ctx, tx, k, positions, byChunk[k], ids, only, cols); errs[w] != nil || whole {
+						continue
+					}
+				}
+				errs[w] = readChunk(ctx, tx, k, positions, byChunk[k], ids, only, cols)
 			}
 		})
 	}
@@ -217,16 +228,44 @@ func readCalls(ctx context.Context, txs []pgx.Tx, positions []int, ids, only []s
 	return cols, nil
 }
 
-// readChunk reads piece k of every record that has it (or of those of
-// only, when not nil), at positions[j] for each j of places (all in piece
-// k), into cols[j] by the record's place in ids. The records come as one row: their ids as an array and
-// their calls at the places as one bytea, len(places) bytes a record (0,
-// NotOnChip, past a shorter last piece's end), both in profile id order.
-func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids, only []string, cols [][]phenolink.Call) error {
+// readWholeChunk reads piece k as readChunk does when every record of ids
+// has it, and reports false, having changed nothing, when some record
+// lacks it. The row then brings the number of pieces and the calls
+// alone: the pieces are those of ids (each belongs to a stored record of
+// the same snapshot, by its foreign key, and a record has one piece k at
+// most), in the same byte order, so the i-th piece is that of ids[i], and
+// neither the server aggregates nor the client matches 10,000 ids.
+func readWholeChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids, only []string, cols [][]phenolink.Call) (bool, error) {
+	q, args := chunkQuery(`count(*)`, k, positions, places, only)
+	var n int64
+	var calls []byte
+	if err := tx.QueryRow(ctx, q, args...).Scan(&n, &calls); err != nil {
+		return false, err
+	}
+	if n != int64(len(ids)) {
+		return false, nil
+	}
+	if len(calls) != len(ids)*len(places) {
+		return false, fmt.Errorf("%d bytes of calls of piece %d for %d records and %d markers", len(calls), k, len(ids), len(places))
+	}
+	for r := range ids {
+		for i, j := range places {
+			cols[j][r] = phenolink.Call(calls[r*len(places)+i])
+		}
+	}
+	return true, nil
+}
+
+// chunkQuery returns the query of piece k of every record (or of those of
+// only, when not nil) that aggregates, in profile id byte order, what
+// first says and the calls at positions[j] for each j of places, as one
+// bytea of len(places) bytes a record (0, NotOnChip, past a shorter last
+// piece's end), and its arguments, result formats first.
+func chunkQuery(first string, k int, positions, places []int, only []string) (string, []any) {
 	// Offsets are checked integers, written into the query so that each
 	// substring is a constant-offset slice.
 	var q strings.Builder
-	q.WriteString(`SELECT array_agg(profile_id), string_agg(`)
+	q.WriteString(`SELECT ` + first + `, string_agg(`)
 	for i, j := range places {
 		if i > 0 {
 			q.WriteString(` || `)
@@ -240,7 +279,17 @@ func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, i
 		filter, args = ` AND profile_id = ANY ($2::text[])`, append(args, only)
 	}
 	q.WriteString(`, ''::bytea) FROM (SELECT profile_id, calls FROM genome_chunks WHERE chunk = $1` + filter + ` ORDER BY profile_id COLLATE "C") c`)
-	rows, err := tx.Query(ctx, q.String(), args...)
+	return q.String(), args
+}
+
+// readChunk reads piece k of every record that has it (or of those of
+// only, when not nil), at positions[j] for each j of places (all in piece
+// k), into cols[j] by the record's place in ids. The records come as one row: their ids as an array and
+// their calls at the places as one bytea, len(places) bytes a record (0,
+// NotOnChip, past a shorter last piece's end), both in profile id order.
+func readChunk(ctx context.Context, tx pgx.Tx, k int, positions, places []int, ids, only []string, cols [][]phenolink.Call) error {
+	q, args := chunkQuery(`array_agg(profile_id)`, k, positions, places, only)
+	rows, err := tx.Query(ctx, q, args...)
 	if err != nil {
 		return err
 	}
