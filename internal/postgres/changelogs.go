@@ -30,20 +30,9 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 	}
 	var ch phenolink.Changes
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		ch = phenolink.Changes{}
-		var from int64
-		err := tx.QueryRow(ctx, `SELECT cohort, cohort_logged_from FROM generations`).Scan(&ch.Gen, &from)
-		if err != nil || gen < from {
+		var err error
+		if ch, err = readChanges(ctx, tx, cohortLog, gen, max); err != nil || !ch.Complete {
 			return err
-		}
-		var left bool
-		if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
-			return err
-		}
-		if left {
-			if ch.Present, err = consentingProfiles(ctx, tx); err != nil {
-				return err
-			}
 		}
 		if err := checkCatalog(ctx, tx, ids); err != nil {
 			return err
@@ -104,6 +93,51 @@ func changedValues(ctx context.Context, tx pgx.Tx, ids, profiles []string, fn fu
 	return rows.Err()
 }
 
+// changeLog is one log of changes (migration 00012): its table, the
+// counter it follows and the column saying from which count it is
+// complete, and the read of the ids still counted, in order, for when
+// profiles have left.
+type changeLog struct {
+	table, counter, from string
+	present              func(context.Context, querier) ([]string, error)
+}
+
+var (
+	cohortLog = changeLog{"cohort_changes", "cohort", "cohort_logged_from", consentingProfiles}
+	genomeLog = changeLog{"genome_changes", "genomes", "genomes_logged_from", storedProfiles}
+)
+
+// storedProfiles returns the ids of the profiles with a stored record, in
+// byte order.
+func storedProfiles(ctx context.Context, q querier) ([]string, error) {
+	return querySortedTextArray(ctx, q, `SELECT array_agg(profile_id) FROM genomes`)
+}
+
+// readChanges reads in tx, a repeatable-read transaction, the changes log
+// holds after the count gen, at most max profiles of them (see
+// phenolink.Changes).
+func readChanges(ctx context.Context, tx pgx.Tx, log changeLog, gen int64, max int) (phenolink.Changes, error) {
+	var ch phenolink.Changes
+	var from int64
+	if err := tx.QueryRow(ctx, `SELECT `+log.counter+`, `+log.from+` FROM generations`).Scan(&ch.Gen, &from); err != nil {
+		return phenolink.Changes{}, err
+	}
+	if gen < from {
+		return ch, nil
+	}
+	complete, left, profiles, err := changedProfiles(ctx, tx, log.table, gen, max)
+	if err != nil || !complete {
+		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	ch.Complete, ch.Profiles = true, profiles
+	if left {
+		if ch.Present, err = log.present(ctx, tx); err != nil { // never nil
+			return phenolink.Changes{}, err
+		}
+	}
+	return ch, nil
+}
+
 // changedProfiles reads the profiles that log (cohort_changes or
 // genome_changes) names after the count gen, in byte order; left reports
 // whether it also holds the empty id, profiles that have left, and
@@ -150,20 +184,10 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 	var ids []string
 	var cols [][]phenolink.Call
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		ch, ids, cols = phenolink.Changes{}, nil, nil
-		var from int64
-		err := tx.QueryRow(ctx, `SELECT genomes, genomes_logged_from FROM generations`).Scan(&ch.Gen, &from)
-		if err != nil || gen < from {
+		ids, cols = nil, nil
+		var err error
+		if ch, err = readChanges(ctx, tx, genomeLog, gen, max); err != nil || !ch.Complete {
 			return err
-		}
-		var left bool
-		if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
-			return err
-		}
-		if left {
-			if ch.Present, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
-				return err
-			}
 		}
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes WHERE profile_id = ANY ($1::text[])`, ch.Profiles); err != nil {
 			return err
@@ -182,10 +206,10 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 // phenolink.ChangeReader.
 func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
 	err := pgx.BeginFunc(ctx, db.pool, func(tx pgx.Tx) error {
-		for _, l := range []struct{ log, from string }{{"cohort_changes", "cohort_logged_from"}, {"genome_changes", "genomes_logged_from"}} {
+		for _, l := range []changeLog{cohortLog, genomeLog} {
 			_, err := tx.Exec(ctx, `
-				WITH upto AS (SELECT max(gen) AS gen FROM `+l.log+` WHERE logged_at < $1),
-				gone AS (DELETE FROM `+l.log+` WHERE gen <= (SELECT gen FROM upto))
+				WITH upto AS (SELECT max(gen) AS gen FROM `+l.table+` WHERE logged_at < $1),
+				gone AS (DELETE FROM `+l.table+` WHERE gen <= (SELECT gen FROM upto))
 				UPDATE generations SET `+l.from+` = (SELECT gen FROM upto)
 				WHERE (SELECT gen FROM upto) > `+l.from, before)
 			if err != nil {

@@ -77,7 +77,7 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		// Byte order, as ScanGenomes, CohortValues and SQLite use,
 		// whatever the database's collation.
 		var err error
-		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes`); err != nil {
+		if ids, err = storedProfiles(ctx, tx); err != nil {
 			return err
 		}
 		txs := []pgx.Tx{tx}

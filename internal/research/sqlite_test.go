@@ -183,24 +183,7 @@ func testPagesDuringWrites(t *testing.T, db pageStore) {
 	calls := func(i int) []phenolink.Call {
 		return []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3], []phenolink.Call{0x22, 0x24, 0x44}[i/3%3]}
 	}
-	var values []phenolink.PhenotypeValue
-	for i := range 40 {
-		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
-		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
-			t.Fatal(err)
-		}
-		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
-		if _, err := db.SaveGenome(ctx, info, markers, calls(i)); err != nil {
-			t.Fatal(err)
-		}
-		values = append(values, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: float64(1500 + 11*i%200), Source: phenolink.ValueSourceSurvey})
-	}
-	if err := db.SavePhenotypeValues(ctx, values); err != nil {
-		t.Fatal(err)
-	}
+	storeCohort(t, db, 40, markers, calls, func(i int) float64 { return float64(1500 + 11*i%200) })
 	changes := &countedChanges{ChangeReader: db}
 	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs1", "rs2"}
@@ -302,24 +285,8 @@ func TestCatalogEditOnPostgres(t *testing.T) {
 func testCatalogEdit(t *testing.T, db pageStore) {
 	ctx := context.Background()
 	markers := []phenolink.Marker{{ID: "rs1", Chrom: 1, Pos: 100}}
-	var values []phenolink.PhenotypeValue
-	for i := range 30 {
-		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
-		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user}}); err != nil {
-			t.Fatal(err)
-		}
-		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
-			t.Fatal(err)
-		}
-		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
-		if _, err := db.SaveGenome(ctx, info, markers, []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3]}); err != nil {
-			t.Fatal(err)
-		}
-		values = append(values, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: float64(1500 + 7*i), Source: phenolink.ValueSourceSurvey})
-	}
-	if err := db.SavePhenotypeValues(ctx, values); err != nil {
-		t.Fatal(err)
-	}
+	calls := func(i int) []phenolink.Call { return []phenolink.Call{[]phenolink.Call{0x11, 0x13, 0x33}[i%3]} }
+	storeCohort(t, db, 30, markers, calls, func(i int) float64 { return float64(1500 + 7*i) })
 	changes := &countedChanges{ChangeReader: db}
 	svc := &Service{Markers: db, Phenotypes: db, MinGroupSize: 5, Changes: changes}
 	snps := []string{"rs1"}
@@ -355,5 +322,31 @@ func testCatalogEdit(t *testing.T, db pageStore) {
 	page("after an entry was added")
 	if n := changes.complete.Load(); n != 1 {
 		t.Errorf("the page after an entry was added read the values' changes (%d reads in all); want a whole read", n)
+	}
+}
+
+// storeCohort stores n consenting profiles p000, p001, ... (of users u000,
+// u001, ...), profile i with the record calls(i) of markers and the
+// height height(i).
+func storeCohort(t *testing.T, db pageStore, n int, markers []phenolink.Marker, calls func(int) []phenolink.Call, height func(int) float64) {
+	t.Helper()
+	ctx := t.Context()
+	var values []phenolink.PhenotypeValue
+	for i := range n {
+		user, profile := fmt.Sprintf("u%03d", i), fmt.Sprintf("p%03d", i)
+		if err := db.SaveUser(ctx, phenolink.User{ID: user}, []phenolink.Profile{{ID: profile, UserID: user}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.GiveConsent(ctx, phenolink.Consent{UserID: user, Version: phenolink.ConsentVersion, Text: phenolink.ConsentText}); err != nil {
+			t.Fatal(err)
+		}
+		info := phenolink.GenomeInfo{ProfileID: profile, Source: phenolink.GenomeSourceFile, Build: phenolink.GenomeBuild}
+		if _, err := db.SaveGenome(ctx, info, markers, calls(i)); err != nil {
+			t.Fatal(err)
+		}
+		values = append(values, phenolink.PhenotypeValue{ProfileID: profile, PhenotypeID: "height_mm", Value: height(i), Source: phenolink.ValueSourceSurvey})
+	}
+	if err := db.SavePhenotypeValues(ctx, values); err != nil {
+		t.Fatal(err)
 	}
 }

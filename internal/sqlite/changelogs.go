@@ -33,28 +33,60 @@ func (db *DB) cohortChangesSince(ctx context.Context, gen int64, ids []string, m
 		return phenolink.Changes{}, err
 	}
 	defer rollback(tx)
-	var ch phenolink.Changes
-	var from int64
-	if err := queryRow(ctx, tx, `SELECT cohort, cohort_logged_from FROM generations`).Scan(&ch.Gen, &from); err != nil {
-		return phenolink.Changes{}, err
-	}
-	if gen < from {
-		return ch, nil
-	}
-	var left bool
-	if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "cohort_changes", gen, max); err != nil || !ch.Complete {
-		return phenolink.Changes{Gen: ch.Gen}, err
-	}
-	if left {
-		if ch.Present, err = consentingProfiles(ctx, tx); err != nil {
-			return phenolink.Changes{}, err
-		}
+	ch, err := readChanges(ctx, tx, cohortLog, gen, max)
+	if err != nil || !ch.Complete {
+		return ch, err
 	}
 	if err := checkCatalog(ctx, tx, ids); err != nil {
 		return phenolink.Changes{}, err
 	}
 	if len(ids) > 0 && len(ch.Profiles) > 0 {
 		if err := changedValues(ctx, tx, ids, ch.Profiles, fn); err != nil {
+			return phenolink.Changes{}, err
+		}
+	}
+	return ch, nil
+}
+
+// changeLog is one log of changes (migration 00012): its table, the
+// counter it follows and the column saying from which count it is
+// complete, and the read of the ids still counted, in order, for when
+// profiles have left.
+type changeLog struct {
+	table, counter, from string
+	present              func(context.Context, querier) ([]string, error)
+}
+
+var (
+	cohortLog = changeLog{"cohort_changes", "cohort", "cohort_logged_from", consentingProfiles}
+	genomeLog = changeLog{"genome_changes", "genomes", "genomes_logged_from", storedProfiles}
+)
+
+// storedProfiles returns the ids of the profiles with a stored record, in
+// order.
+func storedProfiles(ctx context.Context, q querier) ([]string, error) {
+	return querySortedStrings(ctx, q, `SELECT json_group_array(profile_id) FROM genomes`)
+}
+
+// readChanges reads in q, a read transaction, the changes log holds after
+// the count gen, at most max profiles of them (see phenolink.Changes).
+func readChanges(ctx context.Context, q querier, log changeLog, gen int64, max int) (phenolink.Changes, error) {
+	var ch phenolink.Changes
+	var from int64
+	if err := queryRow(ctx, q, `SELECT `+log.counter+`, `+log.from+` FROM generations`).Scan(&ch.Gen, &from); err != nil {
+		return phenolink.Changes{}, err
+	}
+	if gen < from {
+		return ch, nil
+	}
+	complete, left, profiles, err := changedProfiles(ctx, q, log.table, gen, max)
+	if err != nil || !complete {
+		return phenolink.Changes{Gen: ch.Gen}, err
+	}
+	ch.Complete, ch.Profiles = true, profiles
+	if left {
+		// Never nil, which would say nobody left.
+		if ch.Present, err = log.present(ctx, q); err != nil {
 			return phenolink.Changes{}, err
 		}
 	}
@@ -197,23 +229,9 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 		return phenolink.Changes{}, err
 	}
 	defer rollback(tx)
-	var ch phenolink.Changes
-	var from int64
-	if err := queryRow(ctx, tx, `SELECT genomes, genomes_logged_from FROM generations`).Scan(&ch.Gen, &from); err != nil {
-		return phenolink.Changes{}, err
-	}
-	if gen < from {
-		return ch, nil
-	}
-	var left bool
-	if ch.Complete, left, ch.Profiles, err = changedProfiles(ctx, tx, "genome_changes", gen, max); err != nil || !ch.Complete {
-		return phenolink.Changes{Gen: ch.Gen}, err
-	}
-	if left {
-		// Never nil, which would say nobody left.
-		if ch.Present, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes`); err != nil {
-			return phenolink.Changes{}, err
-		}
+	ch, err := readChanges(ctx, tx, genomeLog, gen, max)
+	if err != nil || !ch.Complete {
+		return ch, err
 	}
 	ids, calls, err := recordCallsOf(ctx, tx, ch.Profiles, positions)
 	if err != nil {
@@ -307,13 +325,13 @@ func recordCallsOf(ctx context.Context, q querier, profiles []string, positions 
 // phenolink.ChangeReader.
 func (db *DB) PruneChanges(ctx context.Context, before time.Time) error {
 	err := db.inTx(ctx, func(tx *sql.Tx) error {
-		for _, l := range []struct{ log, from string }{{"cohort_changes", "cohort_logged_from"}, {"genome_changes", "genomes_logged_from"}} {
+		for _, l := range []changeLog{cohortLog, genomeLog} {
 			if _, err := exec(ctx, tx, `
 				UPDATE generations SET `+l.from+` = max(`+l.from+`,
-					coalesce((SELECT max(gen) FROM `+l.log+` WHERE logged_at < ?), 0))`, before.Unix()); err != nil {
+					coalesce((SELECT max(gen) FROM `+l.table+` WHERE logged_at < ?), 0))`, before.Unix()); err != nil {
 				return err
 			}
-			if _, err := exec(ctx, tx, `DELETE FROM `+l.log+` WHERE gen <= (SELECT `+l.from+` FROM generations)`); err != nil {
+			if _, err := exec(ctx, tx, `DELETE FROM `+l.table+` WHERE gen <= (SELECT `+l.from+` FROM generations)`); err != nil {
 				return err
 			}
 		}

@@ -101,7 +101,7 @@ func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, c
 	if err := queryRow(ctx, tx, `SELECT genomes FROM generations`).Scan(&gen); err != nil {
 		return nil, nil, err
 	}
-	if ids, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes`); err != nil {
+	if ids, err = storedProfiles(ctx, tx); err != nil {
 		return nil, nil, err
 	}
 	k := len(positions)
