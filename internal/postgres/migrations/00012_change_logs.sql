@@ -26,13 +26,15 @@
 -- generations.cohort_logged_from and genomes_logged_from are the counts
 -- after which each log is complete: PruneChanges deletes old rows and
 -- moves them up, and a reader holding older data reads it whole.
+--
+-- During a deploy the previous release's processes keep writing. So the
+-- migration leaves the data tables' triggers in place and replaces the
+-- function they call (which takes no lock on those tables), adds the
+-- trigger on profiles, and alters generations last: a writer holding a
+-- data table, whose commit needs the counters' row, is never waited for
+-- by a migration already holding that row.
 
 -- +goose Up
-ALTER TABLE generations
-    ADD COLUMN cohort_logged_from bigint NOT NULL DEFAULT 0,
-    ADD COLUMN genomes_logged_from bigint NOT NULL DEFAULT 0;
-UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genomes;
-
 CREATE TABLE cohort_changes (
     gen        bigint NOT NULL,
     profile_id text NOT NULL, -- '': some profiles left
@@ -45,9 +47,11 @@ CREATE TABLE genome_changes (
 );
 
 -- One row per count and profile, however many rows of it a transaction
--- writes.
+-- writes; and the rows of a profile found at once when it is deleted.
 CREATE UNIQUE INDEX cohort_changes_key ON cohort_changes (gen, profile_id COLLATE "C");
 CREATE UNIQUE INDEX genome_changes_key ON genome_changes (gen, profile_id COLLATE "C");
+CREATE INDEX cohort_changes_profile ON cohort_changes (profile_id);
+CREATE INDEX genome_changes_profile ON genome_changes (profile_id);
 
 -- +goose StatementBegin
 -- next_generation moves the counter ('cohort' or 'genomes') once a
@@ -88,20 +92,27 @@ $$;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
-CREATE FUNCTION log_cohort_change() RETURNS trigger LANGUAGE plpgsql AS $$
+-- bump_generation is what migration 00008's triggers call, with the
+-- counter as their argument: it now also logs the profiles each row
+-- touched.
+CREATE OR REPLACE FUNCTION bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
-    n   bigint := next_generation('cohort');
+    n   bigint := next_generation(TG_ARGV[0]);
     pid text;
 BEGIN
-    IF TG_TABLE_NAME = 'phenotype_values' THEN
+    IF TG_TABLE_NAME IN ('genomes', 'phenotype_values') THEN
         FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
             CONTINUE WHEN pid IS NULL;
             pid := logged_profile(pid, TG_OP);
-            -- A profile's values usually come together: the one logged
-            -- last is not logged again.
-            CONTINUE WHEN pid = current_setting('phenolink.cohort_logged_last', true);
-            INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
-            PERFORM set_config('phenolink.cohort_logged_last', pid, true);
+            IF TG_TABLE_NAME = 'genomes' THEN
+                INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
+            ELSE
+                -- A profile's values usually come together: the one
+                -- logged last is not logged again.
+                CONTINUE WHEN pid = current_setting('phenolink.cohort_logged_last', true);
+                INSERT INTO cohort_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
+                PERFORM set_config('phenolink.cohort_logged_last', pid, true);
+            END IF;
         END LOOP;
     ELSIF TG_TABLE_NAME = 'consents' THEN
         INSERT INTO cohort_changes (gen, profile_id)
@@ -110,22 +121,6 @@ BEGIN
            OR (TG_OP = 'UPDATE' AND p.user_id = OLD.user_id)
         ON CONFLICT DO NOTHING;
     END IF; -- the catalog: the count alone
-    RETURN NULL;
-END
-$$;
--- +goose StatementEnd
-
--- +goose StatementBegin
-CREATE FUNCTION log_genome_change() RETURNS trigger LANGUAGE plpgsql AS $$
-DECLARE
-    n   bigint := next_generation('genomes');
-    pid text;
-BEGIN
-    FOREACH pid IN ARRAY ARRAY[OLD.profile_id, NEW.profile_id] LOOP
-        CONTINUE WHEN pid IS NULL;
-        pid := logged_profile(pid, TG_OP);
-        INSERT INTO genome_changes (gen, profile_id) VALUES (n, pid) ON CONFLICT DO NOTHING;
-    END LOOP;
     RETURN NULL;
 END
 $$;
@@ -147,40 +142,37 @@ END
 $$;
 -- +goose StatementEnd
 
-DROP TRIGGER genomes_generation ON genomes;
-DROP TRIGGER phenotype_values_generation ON phenotype_values;
-DROP TRIGGER consents_generation ON consents;
-DROP TRIGGER phenotypes_generation ON phenotypes;
-CREATE CONSTRAINT TRIGGER genomes_generation AFTER INSERT OR UPDATE OR DELETE ON genomes
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_genome_change();
-CREATE CONSTRAINT TRIGGER phenotype_values_generation AFTER INSERT OR UPDATE OR DELETE ON phenotype_values
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
-CREATE CONSTRAINT TRIGGER consents_generation AFTER INSERT OR UPDATE OR DELETE ON consents
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
-CREATE CONSTRAINT TRIGGER phenotypes_generation AFTER INSERT OR UPDATE OR DELETE ON phenotypes
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION log_cohort_change();
 CREATE CONSTRAINT TRIGGER profiles_changes_forgotten AFTER DELETE ON profiles
     DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION forget_profile_changes();
 
+-- Last: from here the migration holds the counters' row.
+ALTER TABLE generations
+    ADD COLUMN cohort_logged_from bigint NOT NULL DEFAULT 0,
+    ADD COLUMN genomes_logged_from bigint NOT NULL DEFAULT 0;
+UPDATE generations SET cohort_logged_from = cohort, genomes_logged_from = genomes;
+
 -- +goose Down
+ALTER TABLE generations DROP COLUMN genomes_logged_from, DROP COLUMN cohort_logged_from;
 DROP TRIGGER profiles_changes_forgotten ON profiles;
-DROP TRIGGER phenotypes_generation ON phenotypes;
-DROP TRIGGER consents_generation ON consents;
-DROP TRIGGER phenotype_values_generation ON phenotype_values;
-DROP TRIGGER genomes_generation ON genomes;
-CREATE CONSTRAINT TRIGGER genomes_generation AFTER INSERT OR UPDATE OR DELETE ON genomes
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('genomes');
-CREATE CONSTRAINT TRIGGER phenotype_values_generation AFTER INSERT OR UPDATE OR DELETE ON phenotype_values
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
-CREATE CONSTRAINT TRIGGER consents_generation AFTER INSERT OR UPDATE OR DELETE ON consents
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
-CREATE CONSTRAINT TRIGGER phenotypes_generation AFTER INSERT OR UPDATE OR DELETE ON phenotypes
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION bump_generation('cohort');
 DROP FUNCTION forget_profile_changes();
+-- +goose StatementBegin
+CREATE OR REPLACE FUNCTION bump_generation() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    flag text := 'phenolink.generation_bumped_' || TG_ARGV[0];
+BEGIN
+    IF coalesce(current_setting(flag, true), '') <> 'on' THEN
+        PERFORM set_config(flag, 'on', true);
+        IF TG_ARGV[0] = 'genomes' THEN
+            UPDATE generations SET genomes = genomes + 1;
+        ELSE
+            UPDATE generations SET cohort = cohort + 1;
+        END IF;
+    END IF;
+    RETURN NULL;
+END
+$$;
+-- +goose StatementEnd
 DROP FUNCTION logged_profile(text, text);
-DROP FUNCTION log_genome_change();
-DROP FUNCTION log_cohort_change();
 DROP FUNCTION next_generation(text);
 DROP TABLE genome_changes;
 DROP TABLE cohort_changes;
-ALTER TABLE generations DROP COLUMN genomes_logged_from, DROP COLUMN cohort_logged_from;

@@ -45,8 +45,12 @@ CREATE TABLE genome_changes (
     logged_at  INTEGER NOT NULL DEFAULT (CAST(strftime('%s', 'now') AS INTEGER))
 ) STRICT;
 
+-- By count for the readers; by profile for a deletion, which empties the
+-- rows naming it while it holds the one writer's lock.
 CREATE INDEX cohort_changes_gen ON cohort_changes (gen);
 CREATE INDEX genome_changes_gen ON genome_changes (gen);
+CREATE INDEX cohort_changes_profile ON cohort_changes (profile_id);
+CREATE INDEX genome_changes_profile ON genome_changes (profile_id);
 
 DROP TRIGGER genomes_insert_generation;
 -- +goose StatementBegin
