@@ -42,10 +42,12 @@ type Changes struct {
 	// for, in byte order.
 	Profiles []string
 	// Present, when not nil, is every profile still counted (those whose
-	// user consents, for a cohort read; those with a stored record, for
-	// calls), in byte order: profiles were deleted since, and the logs do
-	// not name them, so a reader drops every profile it holds that is not
-	// here.
+	// user consents and that hold a value, for a cohort read; those with
+	// a stored record, for calls), in byte order: profiles were deleted
+	// since, and the logs do not name them, so a reader drops every
+	// profile it holds that is not here. A deleted profile's id that comes
+	// back is here only with a value or record written since, which names
+	// it.
 	Present []string
 }
 

@@ -103,9 +103,17 @@ type changeLog struct {
 }
 
 var (
-	cohortLog = changeLog{"cohort_changes", "cohort", "cohort_logged_from", consentingProfiles}
+	cohortLog = changeLog{"cohort_changes", "cohort", "cohort_logged_from", countedProfiles}
 	genomeLog = changeLog{"genome_changes", "genomes", "genomes_logged_from", storedProfiles}
 )
+
+// countedProfiles returns the ids of the profiles a cohort read counts,
+// in order: those whose user consents and that hold a value. A profile
+// that holds none is in no read, so one whose id came back after its
+// deletion, with no value, is not taken for the one that left.
+func countedProfiles(ctx context.Context, q querier) ([]string, error) {
+	return querySortedTextArray(ctx, q, `SELECT array_agg(p.id) FROM profiles p JOIN consents c ON c.user_id = p.user_id WHERE EXISTS (SELECT 1 FROM phenotype_values v WHERE v.profile_id = p.id)`)
+}
 
 // storedProfiles returns the ids of the profiles with a stored record, in
 // byte order.
