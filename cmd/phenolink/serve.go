@@ -316,8 +316,9 @@ const cleanupInterval = time.Hour
 
 // changesKept is how long the logs of changes to the cohort and the
 // records are kept at least: a process holding values or calls older than
-// that (its results pages unused for a day) reads them whole again. A
-// day of writes is small: a row per profile a write touched.
+// that reads them whole again. A day of writes is small: a row per
+// profile each transaction touched on Postgres, per row written on
+// SQLite.
 const changesKept = 24 * time.Hour
 
 // resultsRefreshInterval is how often the results pages' values are

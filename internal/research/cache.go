@@ -164,9 +164,15 @@ func (s *Service) cachedValues(ctx context.Context, gen int64) (*cohortValues, e
 // in one CohortValuesOf; nil when the catalog is too large for one.
 func (s *Service) loadValues(ctx context.Context, at int64, latest *cohortValues) (*cohortValues, error) {
 	if latest != nil && s.Changes != nil {
+		// A failed read of the changes (a phenotype deleted between the
+		// catalog's read and theirs, a store whose logs were taken down)
+		// falls back to the whole read, which reports its own failures.
 		got, err := s.patchValues(ctx, latest)
-		if got != nil || err != nil {
-			return got, err
+		switch {
+		case err == nil && got != nil:
+			return got, nil
+		case ctx.Err() != nil:
+			return nil, err
 		}
 	}
 	catalog, err := s.Phenotypes.Phenotypes(ctx)
@@ -305,9 +311,14 @@ func (s *Service) callsBudget() int {
 // CallsAt.
 func (s *Service) loadCalls(ctx context.Context, positions []int, base *callsBase) (*callsRead, error) {
 	if base != nil && s.Changes != nil && hasAll(base.calls, positions) {
+		// As in loadValues, a failed read of the changes falls back to
+		// the whole read.
 		got, err := s.patchCalls(ctx, positions, base)
-		if got != nil || err != nil {
-			return got, err
+		switch {
+		case err == nil && got != nil:
+			return got, nil
+		case ctx.Err() != nil:
+			return nil, err
 		}
 	}
 	return s.readCalls(ctx, positions)
@@ -324,9 +335,10 @@ func hasAll(calls map[int][]phenolink.Call, positions []int) bool {
 }
 
 // reset empties the cache for the genome count gen, keeping what it held
-// as the base for reads of the changes since (an older base stays when it
-// held nothing).
+// as the base for reads of the changes since, and nothing older: calls of
+// records deleted since are not kept past the next write.
 func (cc *callsCache) reset(gen int64) {
+	cc.base = nil
 	if cc.haveIDs && len(cc.entries) > 0 {
 		b := &callsBase{gen: cc.gen, ids: cc.ids, calls: make(map[int][]phenolink.Call, len(cc.entries))}
 		for p, e := range cc.entries {

@@ -341,8 +341,9 @@ func TestCacheFirstRecordUnderSameCount(t *testing.T) {
 
 // TestRefreshKeepsValuesCurrent checks that a refresh reads the values
 // again after a write to the cohort only while pages are being served,
-// that the next page then reads none and matches a new Service's, and
-// that a refresh finding them current reads nothing.
+// that the next page then reads none and matches a new Service's, that a
+// refresh finding them current reads nothing, and that once the pages go
+// unused nothing is kept.
 func TestRefreshKeepsValuesCurrent(t *testing.T) {
 	s, svc := cacheCohort(t)
 	ctx := t.Context()
@@ -378,6 +379,18 @@ func TestRefreshKeepsValuesCurrent(t *testing.T) {
 
 	s.setValue(fmtProfile(3), "height_mm", 2000)
 	refresh("after a write, long after the last page", time.Now().Add(RefreshActiveFor+time.Minute), 0)
+	// Nothing is kept once the pages are unused: the next page reads the
+	// values and calls again.
+	svc.cache.mu.Lock()
+	kept := svc.cache.values.have != nil || svc.cache.values.latest != nil || len(svc.cache.calls.entries) > 0 || svc.cache.calls.base != nil
+	svc.cache.mu.Unlock()
+	if kept {
+		t.Error("values or calls kept after the pages went unused")
+	}
+	results(t, svc, []string{"rs1"}, "height_mm")
+	if values, positions := s.reads(); values != 1 || len(positions) != 1 {
+		t.Errorf("the page after the pages went unused read the values %d times and CallsAt %v; want once each", values, positions)
+	}
 }
 
 // TestRefreshLoop checks that Refresh ticks on its own, reading the values

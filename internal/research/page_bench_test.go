@@ -402,12 +402,7 @@ func cpuTime(tb testing.TB) time.Duration {
 }
 
 // forget empties the cache, as a new Service has it.
-func (c *pageCache) forget() {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.values = valuesCache{}
-	c.calls = callsCache{}
-}
+func (c *pageCache) forget() { c.drop() }
 
 // forgetCalls drops the calls kept at position, as if no page had asked
 // for that marker.

@@ -8,7 +8,7 @@ import (
 
 // RefreshActiveFor is how long after a results page Refresh keeps the
 // values current: a process whose results pages nobody opens does not
-// read them.
+// read them, and past it keeps nothing of the cohort in memory.
 const RefreshActiveFor = 10 * time.Minute
 
 // Refresh keeps the values that pages read current while researchers use
@@ -48,6 +48,10 @@ func (s *Service) Expect() { s.lastPage.Store(time.Now().UnixNano()) }
 func (s *Service) refresh(ctx context.Context, now time.Time) error {
 	last := s.lastPage.Load()
 	if last == 0 || now.Sub(time.Unix(0, last)) > RefreshActiveFor {
+		// Nobody uses the pages: keep nothing of the cohort either, so
+		// that no values or calls of people who have left since stay in
+		// memory long after the last page.
+		s.cache.drop()
 		return nil
 	}
 	gens, err := s.Markers.Generations(ctx)
@@ -64,6 +68,14 @@ func (s *Service) refresh(ctx context.Context, now time.Time) error {
 	}
 	s.refreshed.Store(gens.Cohort + 1)
 	return nil
+}
+
+// drop forgets everything kept, as a new Service has it.
+func (c *pageCache) drop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.values = valuesCache{}
+	c.calls = callsCache{}
 }
 
 // valuesCurrent reports whether the values kept were read no earlier than
