@@ -310,8 +310,8 @@ func listenURL(addr net.Addr) string {
 const jobPollInterval = 200 * time.Millisecond
 
 // cleanupInterval is how often expired sessions are deleted and the logs
-// of changes pruned: expired sessions are already ignored when
-// read, so this only bounds the tables' size.
+// of changes pruned: both are already ignored when read, so this only
+// bounds the tables' size.
 const cleanupInterval = time.Hour
 
 // changesKept is how long the logs of changes to the cohort and the

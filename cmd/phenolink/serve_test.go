@@ -12,7 +12,7 @@ import (
 	"time"
 )
 
-// countingStore counts expired-session sweeps and prunes of the cohort
+// countingStore counts expired-session sweeps and prunes of the logs of
 // changes, refusing a prune of changes newer than those kept; every other
 // method is left to the nil embedded store, which the sweep never calls.
 type countingStore struct {

@@ -67,7 +67,8 @@
 // the logs do not name, are dropped by the ids of those still there, and
 // the catalog, whose edits change no value, is read again. A phenotype
 // added to the catalog, more than a thousand profiles (a hundred records)
-// changed, or what was kept being older than the logs, mean a whole read. The calls of people who do
-// not consent are kept as the store keeps them, and never enter a table:
-// a table's people are those of the values.
+// changed, or what was kept being older than the logs, mean a whole read;
+// ten minutes after the last page nothing is kept (Service.Refresh). The
+// calls of people who do not consent are kept as the store keeps them,
+// and never enter a table: a table's people are those of the values.
 package research

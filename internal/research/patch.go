@@ -75,9 +75,10 @@ func (all *cohortValues) withCatalog(catalog []phenolink.Phenotype) *cohortValue
 
 // patched returns all with the values of every profile in ch.Profiles
 // replaced by those in got (which holds theirs alone, in profile id
-// order, then phenotype id order, as CohortValuesOf gives them): a changed profile without one leaves, the others
-// keep their values. It copies what it changes; all is left as it was,
-// for the pages reading it.
+// order, then phenotype id order, as CohortValuesOf gives them): a
+// changed profile without one leaves, the others keep their values. It
+// copies what it changes; all is left as it was, for the pages reading
+// it.
 func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*cohortValues, error) {
 	// The changed profiles that are in now, in order.
 	var in []string
@@ -85,16 +86,16 @@ func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*coh
 		switch {
 		case g.place < 0 || g.place >= len(all.catalog):
 			return nil, fmt.Errorf("a value of phenotype %d (counting from 0) when %d were asked for", g.place, len(all.catalog))
-		case i > 0 && (g.profileID < got[i-1].profileID || g.profileID == got[i-1].profileID && all.catalog[g.place].phenotype.ID <= all.catalog[got[i-1].place].phenotype.ID):
-			return nil, fmt.Errorf("the changed values are not in order of profile id, then phenotype id (%q %d after %q %d)", g.profileID, g.place, got[i-1].profileID, got[i-1].place)
+		case i > 0 && g.profileID == got[i-1].profileID && all.catalog[g.place].phenotype.ID <= all.catalog[got[i-1].place].phenotype.ID:
+			return nil, fmt.Errorf("the changed values of %q are not in order of phenotype id (%d after %d)", g.profileID, g.place, got[i-1].place)
 		case i == 0 || g.profileID != got[i-1].profileID:
-			if _, ok := slices.BinarySearch(ch.Profiles, g.profileID); !ok {
-				return nil, fmt.Errorf("a value of profile %q, which is not among those changed", g.profileID)
-			}
 			in = append(in, g.profileID)
 		}
 	}
-	ids, oldRow, inRow := mergeIDs(all.ids, ch, in)
+	ids, oldRow, inRow, err := mergeIDs(all.ids, ch, in)
+	if err != nil {
+		return nil, err
+	}
 	// The new values by phenotype, in row order.
 	type rowValue struct {
 		row   int
@@ -134,11 +135,20 @@ func (all *cohortValues) patched(ch phenolink.Changes, got []changedValue) (*coh
 
 // mergeIDs returns the ids after the changes ch: those of old (in order)
 // neither changed nor gone (not in ch.Present, when there is one), and
-// in, the changed ones that are still there (in order, all among
-// ch.Profiles), merged in order; and where each of old went (its row in
-// ids, or -1 where it left or is replaced by one of in) and each of in.
-func mergeIDs(old []string, ch phenolink.Changes, in []string) (ids []string, oldRow, inRow []int) {
+// in, the changed ones that are still there, merged in order; and where
+// each of old went (its row in ids, or -1 where it left or is replaced by
+// one of in) and each of in. in out of order, or holding a profile not
+// among ch.Profiles, is an error: never a value kept or dropped silently.
+func mergeIDs(old []string, ch phenolink.Changes, in []string) (ids []string, oldRow, inRow []int, err error) {
 	changed, present := ch.Profiles, ch.Present
+	for j, id := range in {
+		if j > 0 && id <= in[j-1] {
+			return nil, nil, nil, fmt.Errorf("the changed profiles are not in order of profile id (%q after %q)", id, in[j-1])
+		}
+		if _, ok := slices.BinarySearch(changed, id); !ok {
+			return nil, nil, nil, fmt.Errorf("%q is not among those changed", id)
+		}
+	}
 	ids = make([]string, 0, len(old)+len(in))
 	oldRow = make([]int, len(old))
 	inRow = make([]int, len(in))
@@ -171,7 +181,7 @@ func mergeIDs(old []string, ch phenolink.Changes, in []string) (ids []string, ol
 		}
 		i++
 	}
-	return ids, oldRow, inRow
+	return ids, oldRow, inRow, nil
 }
 
 // maxChangedRecords bounds the records whose calls a read takes again
@@ -202,9 +212,6 @@ func (s *Service) patchCalls(ctx context.Context, positions []int, base *callsBa
 		if len(calls) != len(positions) {
 			return fmt.Errorf("%d calls of record %q for %d positions", len(calls), profileID, len(positions))
 		}
-		if n := len(in); n > 0 && profileID <= in[n-1] {
-			return fmt.Errorf("the changed records are not in profile id order (%q after %q)", profileID, in[n-1])
-		}
 		in = append(in, profileID)
 		got = append(got, slices.Clone(calls))
 		return nil
@@ -215,12 +222,10 @@ func (s *Service) patchCalls(ctx context.Context, positions []int, base *callsBa
 	if !ch.Complete {
 		return nil, nil
 	}
-	for _, id := range in {
-		if _, ok := slices.BinarySearch(ch.Profiles, id); !ok {
-			return nil, fmt.Errorf("research.Results: calls of record %q, which is not among those changed", id)
-		}
+	ids, oldRow, inRow, err := mergeIDs(base.ids, ch, in)
+	if err != nil {
+		return nil, fmt.Errorf("research.Results: applying the changes to the records since count %d: %w", base.gen, err)
 	}
-	ids, oldRow, inRow := mergeIDs(base.ids, ch, in)
 	r := &callsRead{ids: ids, calls: make(map[int][]phenolink.Call, len(positions))}
 	for j, p := range positions {
 		old := base.calls[p]
