@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -133,18 +134,32 @@ func changedProfiles(ctx context.Context, q querier, log string, gen int64, max 
 	return true, left, profiles, nil
 }
 
-// placeholders returns n numbered placeholders from ?first on, joined by
-// sep, each wrapped in open and close: placeholders(2, 1, "(", ")", ", ")
-// is "(?1), (?2)".
+// placeholders returns n numbered placeholders from ?first on (plain ?
+// when first is 0, numbered after those before), joined by sep, each
+// wrapped in open and close: placeholders(2, 1, "(", ")", ", ") is
+// "(?1), (?2)".
 func placeholders(n, first int, open, close, sep string) string {
 	var b strings.Builder
 	for k := range n {
 		if k > 0 {
 			b.WriteString(sep)
 		}
-		fmt.Fprintf(&b, "%s?%d%s", open, first+k, close)
+		b.WriteString(open + "?")
+		if first > 0 {
+			b.WriteString(strconv.Itoa(first + k))
+		}
+		b.WriteString(close)
 	}
 	return b.String()
+}
+
+// stringArgs returns ss as query arguments.
+func stringArgs(ss []string) []any {
+	args := make([]any, len(ss))
+	for i, s := range ss {
+		args[i] = s
+	}
+	return args
 }
 
 // checkCatalog returns ENOTFOUND naming the first of ids not in the
@@ -153,14 +168,10 @@ func checkCatalog(ctx context.Context, q querier, ids []string) error {
 	if len(ids) == 0 {
 		return nil
 	}
-	args := make([]any, len(ids))
-	for k, id := range ids {
-		args[k] = id
-	}
 	var missing string
 	err := queryRow(ctx, q, `
-		WITH w(k, id) AS (VALUES `+placeholders(len(ids), 1, "(0, ", ")", ", ")+`)
-		SELECT w.id FROM w WHERE w.id NOT IN (SELECT id FROM phenotypes) LIMIT 1`, args...).Scan(&missing)
+		WITH w(id) AS (VALUES `+placeholders(len(ids), 1, "(", ")", ", ")+`)
+		SELECT w.id FROM w WHERE w.id NOT IN (SELECT id FROM phenotypes) LIMIT 1`, stringArgs(ids)...).Scan(&missing)
 	switch {
 	case err == nil:
 		return phenolink.Errorf(phenolink.ENOTFOUND, "Phenotype %q is not in the catalog.", missing)
@@ -174,18 +185,14 @@ func checkCatalog(ctx context.Context, q querier, ids []string) error {
 // changedValues calls fn, as CohortValuesOf does, for every value of the
 // phenotypes ids held by one of the profiles whose user consents.
 func changedValues(ctx context.Context, q querier, ids, profiles []string, fn func(profileID string, phenotype int, value float64) error) error {
-	args := make([]any, 0, len(ids)+len(profiles))
 	var w strings.Builder
-	for k, id := range ids {
+	for k := range ids {
 		if k > 0 {
 			w.WriteString(", ")
 		}
 		fmt.Fprintf(&w, "(%d, ?%d)", k, k+1)
-		args = append(args, id)
 	}
-	for _, p := range profiles {
-		args = append(args, p)
-	}
+	args := append(stringArgs(ids), stringArgs(profiles)...)
 	rows, err := query(ctx, q, `
 		WITH w(k, id) AS (VALUES `+w.String()+`)
 		SELECT v.profile_id, w.k, v.value
@@ -248,84 +255,28 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 	if err := rollback(tx); err != nil {
 		return phenolink.Changes{}, err
 	}
-	k := len(positions)
-	for i, id := range ids {
-		if err := fn(id, calls[i*k:(i+1)*k:(i+1)*k]); err != nil {
-			return phenolink.Changes{}, err
-		}
+	if err := eachRecordCalls(ids, calls, len(positions), fn); err != nil {
+		return phenolink.Changes{}, err
 	}
 	return ch, nil
 }
 
 // recordCallsOf returns which of profiles (in order) have a stored record
 // and, for ids[i], its calls at positions in calls[i*len(positions):]
-// (NotOnChip past its end), read from the records' pieces: a query for
-// each piece the positions fall in, a row for each record with it.
-func recordCallsOf(ctx context.Context, q querier, profiles []string, positions []int) (ids []string, calls []phenolink.Call, err error) {
+// (NotOnChip past its end), read from those records' pieces as CallsAt
+// reads every record's.
+func recordCallsOf(ctx context.Context, tx *sql.Tx, profiles []string, positions []int) (ids []string, calls []phenolink.Call, err error) {
 	if len(profiles) == 0 {
 		return nil, nil, nil
 	}
-	args := make([]any, len(profiles)+1)
-	for i, p := range profiles {
-		args[i+1] = p
-	}
-	in := placeholders(len(profiles), 2, "", "", ", ")
-	rows, err := query(ctx, q, `SELECT profile_id FROM genomes WHERE profile_id IN (`+placeholders(len(profiles), 1, "", "", ", ")+`) ORDER BY profile_id`, args[1:]...)
-	if err != nil {
+	if ids, err = querySortedStrings(ctx, tx, `SELECT json_group_array(profile_id) FROM genomes WHERE profile_id IN (`+placeholders(len(profiles), 1, "", "", ", ")+`)`, stringArgs(profiles)...); err != nil {
 		return nil, nil, err
 	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, nil, err
-		}
-		ids = append(ids, id)
+	calls = make([]phenolink.Call, len(ids)*len(positions)) // NotOnChip
+	if len(ids) == 0 {
+		return ids, calls, nil
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, nil, err
-	}
-	k := len(positions)
-	calls = make([]phenolink.Call, len(ids)*k) // NotOnChip
-	row := make(map[string]int, len(ids))
-	for i, id := range ids {
-		row[id] = i
-	}
-	byChunk := map[int][]int{} // the positions' places, by piece
-	for j, p := range positions {
-		byChunk[p/chunkSize] = append(byChunk[p/chunkSize], j)
-	}
-	for chunk, places := range byChunk {
-		args[0] = chunk
-		rows, err := query(ctx, q, `SELECT profile_id, calls FROM genome_chunks WHERE chunk = ?1 AND profile_id IN (`+in+`)`, args...)
-		if err != nil {
-			return nil, nil, err
-		}
-		for rows.Next() {
-			var id string
-			var piece []byte
-			if err := rows.Scan(&id, &piece); err != nil {
-				rows.Close()
-				return nil, nil, err
-			}
-			i, ok := row[id]
-			if !ok {
-				rows.Close()
-				return nil, nil, fmt.Errorf("piece %d of %q, which has no record", chunk, id)
-			}
-			for _, j := range places {
-				if o := positions[j] % chunkSize; o < len(piece) {
-					calls[i*k+j] = phenolink.Call(piece[o])
-				}
-			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, nil, err
-		}
-	}
-	return ids, calls, nil
+	return ids, calls, readPieces(ctx, tx, piecesOf(positions), positions, ids, ids, calls)
 }
 
 // PruneChanges deletes each log of changes up to the newest count logged

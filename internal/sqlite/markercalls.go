@@ -77,7 +77,12 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 	if err != nil {
 		return err
 	}
-	k := len(positions)
+	return eachRecordCalls(ids, calls, len(positions), fn)
+}
+
+// eachRecordCalls calls fn, as CallsAt does, for the record of every id of
+// ids with its k calls, laid out as readCallsAt lays them.
+func eachRecordCalls(ids []string, calls []phenolink.Call, k int, fn func(profileID string, calls []phenolink.Call) error) error {
 	for i, id := range ids {
 		if err := fn(id, calls[i*k:(i+1)*k:(i+1)*k]); err != nil {
 			return err
@@ -104,24 +109,8 @@ func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, c
 	if ids, err = storedProfiles(ctx, tx); err != nil {
 		return nil, nil, err
 	}
-	k := len(positions)
-	calls = make([]phenolink.Call, len(ids)*k) // all NotOnChip
-	// The positions of each piece, in order of piece number.
-	order := make([]int, k)
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(positions[a]/chunkSize, positions[b]/chunkSize) })
-	var pieces [][]int // each piece's places in positions, in order of piece
-	for len(order) > 0 {
-		chunk := positions[order[0]] / chunkSize
-		n := 1
-		for n < len(order) && positions[order[n]]/chunkSize == chunk {
-			n++
-		}
-		pieces = append(pieces, order[:n])
-		order = order[n:]
-	}
+	calls = make([]phenolink.Call, len(ids)*len(positions)) // all NotOnChip
+	pieces := piecesOf(positions)
 	txs := []*sql.Tx{tx}
 	if len(pieces) > 1 {
 		if other, done := db.secondReader(ctx, gen); other != nil {
@@ -138,7 +127,7 @@ func (db *DB) readCallsAt(ctx context.Context, positions []int) (ids []string, c
 			for i := w; i < len(pieces); i += len(txs) {
 				mine = append(mine, pieces[i])
 			}
-			errs[w] = readPieces(ctx, tx, mine, positions, ids, calls)
+			errs[w] = readPieces(ctx, tx, mine, positions, ids, nil, calls)
 		})
 	}
 	wg.Wait()
@@ -184,10 +173,31 @@ func (db *DB) secondReader(ctx context.Context, gen int64) (tx *sql.Tx, done fun
 	return tx, done
 }
 
-// readPieces reads the pieces (each its positions' places, all in one
-// piece, in order of piece number) of every record into calls, as
-// readCallsAt lays them out.
-func readPieces(ctx context.Context, tx *sql.Tx, pieces [][]int, positions []int, ids []string, calls []phenolink.Call) error {
+// piecesOf groups the places in positions by the piece they fall in, in
+// order of piece number.
+func piecesOf(positions []int) [][]int {
+	order := make([]int, len(positions))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(positions[a]/chunkSize, positions[b]/chunkSize) })
+	var pieces [][]int
+	for len(order) > 0 {
+		chunk := positions[order[0]] / chunkSize
+		n := 1
+		for n < len(order) && positions[order[n]]/chunkSize == chunk {
+			n++
+		}
+		pieces = append(pieces, order[:n])
+		order = order[n:]
+	}
+	return pieces
+}
+
+// readPieces reads the pieces (as piecesOf groups them) of every record
+// of ids into calls, as readCallsAt lays them out: of every stored record
+// when only is nil, or of those of only, which are then ids.
+func readPieces(ctx context.Context, tx *sql.Tx, pieces [][]int, positions []int, ids, only []string, calls []phenolink.Call) error {
 	// A record is cut from its start, so one that lacks a piece lacks
 	// every later one too: once a piece is missing from some record, the
 	// later pieces go straight to the row-by-row read rather than pay for
@@ -197,12 +207,12 @@ func readPieces(ctx context.Context, tx *sql.Tx, pieces [][]int, positions []int
 		chunk := positions[which[0]] / chunkSize
 		var err error
 		if whole {
-			if whole, err = readWholeChunk(ctx, tx, chunk, positions, which, ids, calls); err != nil {
+			if whole, err = readWholeChunk(ctx, tx, chunk, positions, which, ids, only, calls); err != nil {
 				return err
 			}
 		}
 		if !whole {
-			if err := readChunk(ctx, tx, chunk, positions, which, ids, calls); err != nil {
+			if err := readChunk(ctx, tx, chunk, positions, which, ids, only, calls); err != nil {
 				return err
 			}
 		}
@@ -231,8 +241,8 @@ func readPieces(ctx context.Context, tx *sql.Tx, pieces [][]int, positions []int
 // with readChunk's under profile ids whose byte order is easy to get
 // wrong. group_concat's own ORDER BY would sort every piece again in a
 // temporary b-tree, which measured slower.
-func readWholeChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []int, ids []string, calls []phenolink.Call) (bool, error) {
-	q, args := wholeChunkQuery(chunk, positions, which)
+func readWholeChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []int, ids, only []string, calls []phenolink.Call) (bool, error) {
+	q, args := wholeChunkQuery(chunk, positions, which, only)
 	rows, err := query(ctx, tx, q, args...)
 	if err != nil {
 		return false, err
@@ -268,9 +278,9 @@ func readWholeChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which
 }
 
 // wholeChunkQuery returns readWholeChunk's query and its arguments: the
-// number of pieces of chunk, then per position in which a blob of one
-// byte per piece, in profile id order.
-func wholeChunkQuery(chunk int, positions, which []int) (string, []any) {
+// number of pieces of chunk (of the records of only, when not nil), then
+// per position in which a blob of one byte per piece, in profile id order.
+func wholeChunkQuery(chunk int, positions, which []int, only []string) (string, []any) {
 	var outer, inner strings.Builder
 	outer.WriteString(`SELECT count(*)`)
 	args := make([]any, 0, 2*len(which)+1)
@@ -286,15 +296,26 @@ func wholeChunkQuery(chunk int, positions, which []int) (string, []any) {
 		p := positions[j] - chunk*chunkSize + 1
 		args = append(args, p, p)
 	}
-	fmt.Fprintf(&outer, ` FROM (SELECT %s FROM genome_chunks WHERE chunk = ? ORDER BY profile_id)`, &inner)
-	return outer.String(), append(args, chunk)
+	filter, filterArgs := pieceFilter(only)
+	fmt.Fprintf(&outer, ` FROM (SELECT %s FROM genome_chunks WHERE chunk = ?%s ORDER BY profile_id)`, &inner, filter)
+	return outer.String(), append(append(args, chunk), filterArgs...)
 }
 
-// readChunk reads piece chunk of every record that has it, at positions[j]
-// for every j in which (all in that piece), into calls as readCallsAt lays
-// them out. The rows come in profile id order, as ids are, so one forward
-// pass over ids finds each row's record.
-func readChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []int, ids []string, calls []phenolink.Call) error {
+// pieceFilter returns the condition keeping the pieces of the records of
+// only (all when nil), to follow a WHERE, and its arguments.
+func pieceFilter(only []string) (string, []any) {
+	if only == nil {
+		return "", nil
+	}
+	return ` AND profile_id IN (` + placeholders(len(only), 0, "", "", ", ") + `)`, stringArgs(only)
+}
+
+// readChunk reads piece chunk of every record that has it (of those of
+// only, when not nil), at positions[j] for every j in which (all in that
+// piece), into calls as readCallsAt lays them out. The rows come in
+// profile id order, as ids are, so one forward pass over ids finds each
+// row's record.
+func readChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []int, ids, only []string, calls []phenolink.Call) error {
 	var q strings.Builder
 	q.WriteString(`SELECT profile_id`)
 	args := make([]any, 0, len(which)+1)
@@ -302,8 +323,9 @@ func readChunk(ctx context.Context, tx *sql.Tx, chunk int, positions, which []in
 		q.WriteString(`, substr(calls, ?, 1)`)
 		args = append(args, positions[j]-chunk*chunkSize+1)
 	}
-	q.WriteString(` FROM genome_chunks WHERE chunk = ? ORDER BY profile_id`)
-	args = append(args, chunk)
+	filter, filterArgs := pieceFilter(only)
+	q.WriteString(` FROM genome_chunks WHERE chunk = ?` + filter + ` ORDER BY profile_id`)
+	args = append(append(args, chunk), filterArgs...)
 	rows, err := query(ctx, tx, q.String(), args...)
 	if err != nil {
 		return err

@@ -83,10 +83,10 @@ func readChunkBothWays(t *testing.T, db *DB, chunk int, ids []string, r *rand.Ra
 	defer rollback(tx)
 	fast = make([]phenolink.Call, len(ids)*len(positions))
 	rows = make([]phenolink.Call, len(ids)*len(positions))
-	if whole, err = readWholeChunk(ctx, tx, chunk, positions, which, ids, fast); err != nil {
+	if whole, err = readWholeChunk(ctx, tx, chunk, positions, which, ids, nil, fast); err != nil {
 		t.Fatalf("readWholeChunk(%d): %v", chunk, err)
 	}
-	if err := readChunk(ctx, tx, chunk, positions, which, ids, rows); err != nil {
+	if err := readChunk(ctx, tx, chunk, positions, which, ids, nil, rows); err != nil {
 		t.Fatalf("readChunk(%d): %v", chunk, err)
 	}
 	return whole, fast, rows
@@ -96,7 +96,7 @@ func readChunkBothWays(t *testing.T, db *DB, chunk int, ids []string, r *rand.Ra
 // them.
 func storedIDs(t *testing.T, db *DB) []string {
 	t.Helper()
-	ids, err := querySortedStrings(t.Context(), db.read, `SELECT json_group_array(profile_id) FROM genomes`)
+	ids, err := storedProfiles(t.Context(), db.read)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,7 +177,7 @@ func TestCallsAtWholePieceWrongCount(t *testing.T) {
 			t.Fatal(err)
 		}
 		calls := make([]phenolink.Call, len(wrong))
-		whole, err := readWholeChunk(t.Context(), tx, 0, []int{7}, []int{0}, wrong, calls)
+		whole, err := readWholeChunk(t.Context(), tx, 0, []int{7}, []int{0}, wrong, nil, calls)
 		rollback(tx)
 		if err != nil || whole {
 			t.Errorf("%s: readWholeChunk = %v, %v; want false, nil", name, whole, err)
@@ -193,7 +193,7 @@ func TestCallsAtWholePieceWrongCount(t *testing.T) {
 // yields the pieces in profile id order, and no sort anywhere.
 func TestWholeChunkQueryReadsInKeyOrder(t *testing.T) {
 	db := openMigrated(t, Options{})
-	q, args := wholeChunkQuery(3, []int{3*chunkSize + 5, 3*chunkSize + 400}, []int{1, 0})
+	q, args := wholeChunkQuery(3, []int{3*chunkSize + 5, 3*chunkSize + 400}, []int{1, 0}, nil)
 	rows, err := db.read.QueryContext(t.Context(), `EXPLAIN QUERY PLAN `+q, args...)
 	if err != nil {
 		t.Fatal(err)
@@ -251,13 +251,13 @@ func BenchmarkCallsAtPieces(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			ids, err := querySortedStrings(b.Context(), tx, `SELECT json_group_array(profile_id) FROM genomes`)
+			ids, err := storedProfiles(b.Context(), tx)
 			if err != nil {
 				b.Fatal(err)
 			}
 			calls := make([]phenolink.Call, len(ids)*len(positions))
 			for j, p := range positions {
-				if err := readChunk(b.Context(), tx, p/chunkSize, positions, []int{j}, ids, calls); err != nil {
+				if err := readChunk(b.Context(), tx, p/chunkSize, positions, []int{j}, ids, nil, calls); err != nil {
 					b.Fatal(err)
 				}
 			}

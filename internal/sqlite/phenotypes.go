@@ -295,17 +295,6 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 		return err
 	}
 	defer rollback(tx)
-	var in strings.Builder
-	for k := range ids {
-		if k > 0 {
-			in.WriteString(", ")
-		}
-		fmt.Fprintf(&in, "?%d", k+1)
-	}
-	args := make([]any, len(ids))
-	for k, id := range ids {
-		args[k] = id
-	}
 	if err := checkCatalog(ctx, tx, ids); err != nil {
 		return err
 	}
@@ -313,7 +302,7 @@ func (db *DB) cohortValuesOf(ctx context.Context, ids []string, fn func(profileI
 	if err != nil {
 		return err
 	}
-	columns, err := phenotypeColumnsOf(ctx, tx, ids, args, in.String())
+	columns, err := phenotypeColumnsOf(ctx, tx, ids)
 	if err != nil {
 		return err
 	}
@@ -331,21 +320,20 @@ type valueColumn struct {
 	values    string // the values array from the next element on
 }
 
-// phenotypeColumnsOf reads the values of the phenotypes ids (with args
-// and in, their query arguments and placeholders), one row per phenotype
-// holding any. A row brings all the phenotype's values, so 90,000 values
+// phenotypeColumnsOf reads the values of the phenotypes ids, one row per
+// phenotype holding any. A row brings all the phenotype's values, so 90,000 values
 // come in ten rows: each row that database/sql and the driver hand over
 // costs about a microsecond, more than SQLite's own work on it, and
 // writing the values as JSON costs SQLite less than any other text form
 // that keeps them exact. The ids come in the index's order, profile id
 // within phenotype; phenolink.EachCohortValue checks it.
-func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string, args []any, in string) ([]*valueColumn, error) {
+func phenotypeColumnsOf(ctx context.Context, tx *sql.Tx, ids []string) ([]*valueColumn, error) {
 	rows, err := query(ctx, tx, `
 		SELECT phenotype_id, json_group_array(profile_id), json_group_array(value)
 		FROM phenotype_values INDEXED BY phenotype_values_phenotype
-		WHERE phenotype_id IN (`+in+`)
+		WHERE phenotype_id IN (`+placeholders(len(ids), 1, "", "", ", ")+`)
 		GROUP BY phenotype_id
-		ORDER BY phenotype_id`, args...)
+		ORDER BY phenotype_id`, stringArgs(ids)...)
 	if err != nil {
 		return nil, err
 	}
