@@ -192,7 +192,6 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 	var ids []string
 	var cols [][]phenolink.Call
 	err := pgx.BeginTxFunc(ctx, db.pool, pgx.TxOptions{IsoLevel: pgx.RepeatableRead, AccessMode: pgx.ReadOnly}, func(tx pgx.Tx) error {
-		ids, cols = nil, nil
 		var err error
 		if ch, err = readChanges(ctx, tx, genomeLog, gen, max); err != nil || !ch.Complete {
 			return err
@@ -200,7 +199,7 @@ func (db *DB) genomeChangesSince(ctx context.Context, gen int64, positions []int
 		if ids, err = querySortedTextArray(ctx, tx, `SELECT array_agg(profile_id) FROM genomes WHERE profile_id = ANY ($1::text[])`, ch.Profiles); err != nil {
 			return err
 		}
-		cols, err = readCalls(ctx, []pgx.Tx{tx}, positions, ids, ids)
+		cols, err = db.readCalls(ctx, tx, positions, ids, true)
 		return err
 	})
 	if err != nil {

@@ -80,33 +80,13 @@ func (db *DB) callsAt(ctx context.Context, positions []int, fn func(profileID st
 		if ids, err = storedProfiles(ctx, tx); err != nil {
 			return err
 		}
-		txs := []pgx.Tx{tx}
-		if distinctChunks(positions) > 1 {
-			other, done, err := db.sharedSnapshot(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if other != nil {
-				defer done()
-				txs = append(txs, other)
-			}
-		}
-		cols, err = readCalls(ctx, txs, positions, ids, nil)
+		cols, err = db.readCalls(ctx, tx, positions, ids, false)
 		return err
 	})
 	if err != nil {
 		return err
 	}
 	return eachRecordCalls(ids, cols, fn)
-}
-
-// distinctChunks returns the number of pieces positions fall in.
-func distinctChunks(positions []int) int {
-	seen := map[int]bool{}
-	for _, p := range positions {
-		seen[p/ChunkSize] = true
-	}
-	return len(seen)
 }
 
 // snapshotID matches what pg_export_snapshot returns, which SET
@@ -170,19 +150,14 @@ func eachRecordCalls(ids []string, cols [][]phenolink.Call, fn func(profileID st
 	return nil
 }
 
-// readCalls reads the calls at positions of the records ids (every stored
-// record's, in byte order, or, when only is not nil, those of only, which
-// are ids), one piece at a time, the pieces shared out between txs (which
-// see the same snapshot), each reading its own at once: cols[j][r] is the
-// call at positions[j] of record ids[r].
-func readCalls(ctx context.Context, txs []pgx.Tx, positions []int, ids, only []string) ([][]phenolink.Call, error) {
-	// readChunk's aggregates take their rows in the subquery's order,
-	// which parallel workers would not keep.
-	for _, tx := range txs {
-		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
-			return nil, err
-		}
-	}
+// readCalls reads in tx the calls at positions of the records ids, one
+// piece at a time: cols[j][r] is the call at positions[j] of record
+// ids[r]. ids are every stored record's, in byte order, and the pieces are
+// shared out between tx and a second transaction of the same snapshot
+// when one is at hand (sharedSnapshot), each reading its own at once; or,
+// when some is true, ids are some of the records, whose pieces alone tx
+// reads.
+func (db *DB) readCalls(ctx context.Context, tx pgx.Tx, positions []int, ids []string, some bool) ([][]phenolink.Call, error) {
 	cols := make([][]phenolink.Call, len(positions))
 	for j := range cols {
 		cols[j] = make([]phenolink.Call, len(ids)) // NotOnChip
@@ -200,6 +175,28 @@ func readCalls(ctx context.Context, txs []pgx.Tx, positions []int, ids, only []s
 		byChunk[k] = append(byChunk[k], j)
 	}
 	slices.Sort(chunks)
+	txs := []pgx.Tx{tx}
+	if !some && len(chunks) > 1 {
+		other, done, err := db.sharedSnapshot(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		if other != nil {
+			defer done()
+			txs = append(txs, other)
+		}
+	}
+	var only []string // the records whose pieces are read; nil for all
+	if some {
+		only = ids
+	}
+	// readChunk's aggregates take their rows in the subquery's order,
+	// which parallel workers would not keep.
+	for _, tx := range txs {
+		if _, err := tx.Exec(ctx, `SET LOCAL max_parallel_workers_per_gather = 0`); err != nil {
+			return nil, err
+		}
+	}
 	// Each piece fills the columns of its own positions alone.
 	errs := make([]error, len(txs))
 	var wg sync.WaitGroup
