@@ -44,9 +44,9 @@ type studentT struct {
 
 // betaConsts holds log B(1/2, df/2) and 1/B(1/2, df/2), computed as
 // RegIncBeta computes them, and the series of moderateT once it is
-// needed.
+// needed. A zero invBeta marks constants not yet computed: 1/B(1/2, df/2)
+// is never 0.
 type betaConsts struct {
-	ok      bool
 	lbeta   float64
 	invBeta float64
 	series  *tSeries
@@ -168,7 +168,7 @@ func (s *studentT) betaConsts(df float64) *betaConsts {
 		return newBetaConsts(df) // outside the window
 	}
 	c := &s.consts[i-s.lo]
-	if !c.ok {
+	if c.invBeta == 0 {
 		*c = *newBetaConsts(df)
 	}
 	return c
@@ -176,7 +176,7 @@ func (s *studentT) betaConsts(df float64) *betaConsts {
 
 func newBetaConsts(df float64) *betaConsts {
 	aa := df / 2
-	return &betaConsts{ok: true, lbeta: mathext.Lbeta(0.5, aa), invBeta: 1.0 / mathext.Beta(0.5, aa)}
+	return &betaConsts{lbeta: mathext.Lbeta(0.5, aa), invBeta: 1.0 / mathext.Beta(0.5, aa)}
 }
 
 // moderateMaxAW bounds df/2 * (1-x) where moderateT applies: |t| up to
@@ -228,7 +228,7 @@ func (s *studentT) moderateT(df, x float64) (p float64, ok bool) {
 	}
 	c := s.betaConsts(df)
 	if c.series == nil {
-		c.series = newTSeries(aa, c)
+		c.series = newTSeries(aa, c.lbeta)
 	}
 	ts := c.series
 	sum, pw := ts.coef[0], 1.0
@@ -247,15 +247,16 @@ func (s *studentT) moderateT(df, x float64) (p float64, ok bool) {
 	return (1 - q) * ts.c, true
 }
 
-// newTSeries computes moderateT's constants for b = df/2 >= 171: log
-// B(1/2, b) from the asymptotic series of log Gamma(b+1/2) - log
-// Gamma(b), whose first omitted term is below 1e-20 there, where the
-// difference of two log-gamma values would lose ten bits.
-func newTSeries(b float64, c *betaConsts) *tSeries {
+// newTSeries computes moderateT's constants for b = df/2 >= 171, given
+// lbeta, log B(1/2, b) as RegIncBeta computes it: log B(1/2, b) again
+// from the asymptotic series of log Gamma(b+1/2) - log Gamma(b), whose
+// first omitted term is below 1e-20 there, where the difference of two
+// log-gamma values would lose ten bits.
+func newTSeries(b, lbetaRegInc float64) *tSeries {
 	b2 := b * b
 	r := 0.5*math.Log(b) - 1/(8*b) + 1/(192*b*b2) - 1/(640*b*b2*b2) + 17/(14336*b*b2*b2*b2)
 	lbeta := 0.5*math.Log(math.Pi) - r
-	ts := &tSeries{k: 2 * math.Exp(-lbeta), c: math.Exp(lbeta - mathext.Lbeta(b, 0.5))}
+	ts := &tSeries{k: 2 * math.Exp(-lbeta), c: math.Exp(lbeta - lbetaRegInc)}
 	ts.coef[0] = 1
 	for n := 1; n < moderateTerms; n++ {
 		k := float64(n - 1)
