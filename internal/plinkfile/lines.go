@@ -3,7 +3,6 @@ package plinkfile
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"io"
 	"strings"
 )
@@ -13,74 +12,48 @@ import (
 const maxLine = 1 << 20
 
 // lineReader hands out a text file's lines as substrings of chunks of up
-// to maxLine bytes (its buffer's size), each chunk converted to a string once: the callers
-// keep fields of the lines (a .bim's marker ids) without copying each.
-// A chunk stays in memory while any substring of it does. Lines end in
-// "\n"; a final line may lack it.
+// to maxLine bytes (its buffer's size), each chunk converted to a string
+// once: the callers keep fields of the lines (a .bim's marker ids) without
+// copying each. A chunk stays in memory while any substring of it does.
+// Lines end in "\n"; a final line may lack it. A bufio.Scanner splitting at
+// the last "\n" of what it holds gives the chunks.
 type lineReader struct {
-	r    io.Reader
-	buf  []byte
-	n    int    // bytes in buf not yet in text: the start of a line
+	sc   *bufio.Scanner
 	text string // whole lines not yet returned
-	eof  bool
-	err  error
 }
 
 // newLineReader reads lines of up to size bytes (maxLine in use).
 func newLineReader(r io.Reader, size int) *lineReader {
-	return &lineReader{r: r, buf: make([]byte, size)}
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, size), size)
+	sc.Split(wholeLines)
+	return &lineReader{sc: sc}
+}
+
+// wholeLines is a bufio.SplitFunc whose tokens are every whole line the
+// buffer holds, and at the end of the file a last line without "\n".
+func wholeLines(data []byte, atEOF bool) (advance int, token []byte, err error) {
+	if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
+		return i + 1, data[:i+1], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
 }
 
 // next returns the next line without its "\n"; ok is false at the end of
-// the file or on an error, which err then returns.
+// the file or on an error, which Err then returns.
 func (l *lineReader) next() (line string, ok bool) {
-	for {
-		if i := strings.IndexByte(l.text, '\n'); i >= 0 {
-			line, l.text = l.text[:i], l.text[i+1:]
-			return line, true
-		}
-		if l.err != nil {
+	if l.text == "" {
+		if !l.sc.Scan() {
 			return "", false
 		}
-		if l.eof {
-			if l.n == 0 {
-				return "", false
-			}
-			line = string(l.buf[:l.n])
-			l.n = 0
-			return line, true
-		}
-		l.fill()
+		l.text = l.sc.Text()
 	}
-}
-
-// fill reads until buf holds a whole line or the file ends, then moves
-// buf's whole lines into text.
-func (l *lineReader) fill() {
-	for !l.eof && l.err == nil {
-		if l.n == len(l.buf) {
-			l.err = bufio.ErrTooLong
-			return
-		}
-		k, err := l.r.Read(l.buf[l.n:])
-		found := bytes.IndexByte(l.buf[l.n:l.n+k], '\n') >= 0
-		l.n += k
-		if errors.Is(err, io.EOF) {
-			l.eof = true
-		} else if err != nil {
-			l.err = err
-		}
-		if found {
-			break
-		}
-	}
-	last := bytes.LastIndexByte(l.buf[:l.n], '\n')
-	if last < 0 {
-		return
-	}
-	l.text = string(l.buf[:last+1])
-	l.n = copy(l.buf, l.buf[last+1:l.n])
+	line, l.text, _ = strings.Cut(l.text, "\n")
+	return line, true
 }
 
 // Err returns the error that ended reading, nil at the end of the file.
-func (l *lineReader) Err() error { return l.err }
+func (l *lineReader) Err() error { return l.sc.Err() }
