@@ -141,6 +141,7 @@ func (db *DB) DeleteUser(ctx context.Context, id string) error {
 		`DELETE FROM phenotype_values WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
 		`DELETE FROM consents WHERE user_id = $1`,
 		`DELETE FROM roles WHERE user_id = $1`,
+		`DELETE FROM genome_chunks WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
 		`DELETE FROM genomes WHERE profile_id IN (SELECT id FROM profiles WHERE user_id = $1)`,
 		`DELETE FROM sessions WHERE user_id = $1`,
 		`DELETE FROM tokens WHERE user_id = $1`,
