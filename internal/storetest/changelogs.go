@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"testing"
@@ -48,27 +49,38 @@ func cohortChanges(t *testing.T, s Store, r cohortRead, gen int64, ids []string,
 	if err != nil {
 		t.Fatalf("CohortChangesSince(%d): %v", gen, err)
 	}
+	return ch, patchWith(t, fmt.Sprintf("CohortChangesSince(%d)", gen), r, ch, order, fresh)
+}
+
+// patchWith checks what a read of changes (what names it) gave: its
+// profiles, and those fn was called for (order), both in order, none of
+// either when not complete, and none called for but not named; and
+// returns r with the changes applied, nil when not complete: every named
+// profile's part replaced by that in fresh, or gone, and the profiles
+// not present gone too.
+func patchWith[V any](t *testing.T, what string, r map[string]V, ch phenolink.Changes, order []string, fresh map[string]V) map[string]V {
+	t.Helper()
 	if !slices.IsSorted(order) || !slices.IsSorted(ch.Profiles) {
-		t.Errorf("CohortChangesSince(%d): values of %q and profiles %q, want both in order", gen, order, ch.Profiles)
+		t.Errorf("%s: gave the parts of %q and profiles %q, want both in order", what, order, ch.Profiles)
 	}
 	if !ch.Complete {
 		if len(ch.Profiles) > 0 || len(order) > 0 {
-			t.Errorf("CohortChangesSince(%d) is not complete but names %q and gave values of %q", gen, ch.Profiles, order)
+			t.Errorf("%s is not complete but names %q and gave the parts of %q", what, ch.Profiles, order)
 		}
-		return ch, nil
+		return nil
 	}
 	patched := maps.Clone(r)
 	for _, p := range ch.Profiles {
 		delete(patched, p)
 	}
 	dropGone(patched, ch.Present)
-	for p, vs := range fresh {
+	for p, part := range fresh {
 		if !slices.Contains(ch.Profiles, p) {
-			t.Errorf("CohortChangesSince(%d) gave values of %q, which it does not name as changed", gen, p)
+			t.Errorf("%s gave the part of %q, which it does not name as changed", what, p)
 		}
-		patched[p] = vs
+		patched[p] = part
 	}
-	return ch, patched
+	return patched
 }
 
 // wantGone fails the test unless ch names no one gone but gives the
@@ -275,27 +287,7 @@ func genomeChanges(t *testing.T, s Store, r recordsRead, gen int64, positions []
 	if err != nil {
 		t.Fatalf("GenomeChangesSince(%d): %v", gen, err)
 	}
-	if !slices.IsSorted(order) || !slices.IsSorted(ch.Profiles) {
-		t.Errorf("GenomeChangesSince(%d): calls of %q and profiles %q, want both in order", gen, order, ch.Profiles)
-	}
-	if !ch.Complete {
-		if len(ch.Profiles) > 0 || len(order) > 0 {
-			t.Errorf("GenomeChangesSince(%d) is not complete but names %q and gave calls of %q", gen, ch.Profiles, order)
-		}
-		return ch, nil
-	}
-	patched := maps.Clone(r)
-	for _, p := range ch.Profiles {
-		delete(patched, p)
-	}
-	dropGone(patched, ch.Present)
-	for p, calls := range fresh {
-		if !slices.Contains(ch.Profiles, p) {
-			t.Errorf("GenomeChangesSince(%d) gave calls of %q, which it does not name as changed", gen, p)
-		}
-		patched[p] = calls
-	}
-	return ch, patched
+	return ch, patchWith(t, fmt.Sprintf("GenomeChangesSince(%d)", gen), r, ch, order, fresh)
 }
 
 // testGenomeChanges checks that every write to the stored records is
